@@ -148,7 +148,7 @@ def _to(batch, device):
     if isinstance(batch, dict): return {k: _to(v, device) for k, v in batch.items()}
     return batch
 
-# %% ../nbs/05_train.ipynb #7c9617f2
+# %% ../nbs/05_train.ipynb #3a5f029f
 class Trainer:
     "Drive a `Task` through its `phases`; owns precision, accumulation, EMA, optimizers, checkpoints and callbacks."
     def __init__(self, task: Task, phases: list[Phase] | Phase, config: TrainConfig | None = None, cbs=()):
@@ -253,6 +253,8 @@ class Trainer:
                     self.callback("before_epoch")
                     for batch in self.loader(phase):
                         self._one_batch(batch)
+                    report_bad = getattr(phase.dataset, "report_bad", None)  # unreadable images: one counted warning an epoch
+                    if report_bad is not None: report_bad()
                     self.epoch += 1; self.batch_idx = 0
                     self.callback("after_epoch")
                 self.callback("after_phase")
