@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['build_parser', 'main']
 
-# %% ../nbs/12_cli.ipynb #502612ef
+# %% ../nbs/12_cli.ipynb #f9adbf32
 def _size(text: str):
     "'128' -> 128, '200x160' -> (200, 160)."
     try:
@@ -55,12 +55,22 @@ def _cmd_generate(a):
     imgs = gens[family](path, n=a.n, out_dir=a.out, seed=a.seed)
     print(f"wrote {len(imgs)} images and grid.png to {a.out}")
 
+def _cmd_evaluate(a):
+    from octgan.metrics import evaluate
+    classifier = None
+    if a.classifier:
+        from octgan.phantom import load_domain_classifier
+        classifier = load_domain_classifier(a.classifier)
+    evaluate(a.generated, a.real, classifier=classifier, feature=a.feature, n=a.n, train=a.train, out_json=a.out,
+             device=a.device, seed=a.seed, inception_weights=a.inception_weights)
+    print(f"report written to {a.out}")
+
 def _generators() -> dict:
     "family name -> generate(checkpoint, n, out_dir, seed) for every model family."
     from octgan.progan_train import generate as progan_generate
     return {"progan": progan_generate}
 
-# %% ../nbs/12_cli.ipynb #563dd1c8
+# %% ../nbs/12_cli.ipynb #34046f5b
 def _add_train_args(p):
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"], help="mixed precision (bf16 on A100/H100, fp16 on T4)")
     p.add_argument("--grad-accum", type=int, default=1, help="micro-batches per optimizer step")
@@ -98,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("checkpoint", help="a checkpoint file or a run folder (its newest checkpoint)")
     p.add_argument("--n", type=int, default=16); p.add_argument("--out", default="generated"); p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("evaluate", help="FID/KID, diversity, conditional accuracy and a memorization check; prints a table, writes JSON")
+    p.add_argument("generated", help="a folder of generated images (e.g. from `octgan generate`)")
+    p.add_argument("real", help="a folder of real images (flat, or one sub-folder per class)")
+    p.add_argument("--train", default=None, help="training images for the memorization check (default: REAL)")
+    p.add_argument("--n", type=int, default=1000, help="images per side, at most")
+    p.add_argument("--feature", default="auto", choices=["auto", "inception", "domain", "pixels"],
+                   help="feature network: InceptionV3 if its weights are on disk, else octgan's domain network")
+    p.add_argument("--inception-weights", default=None, help="path to torchvision InceptionV3 weights (never downloaded)")
+    p.add_argument("--classifier", default=None, help="a domain classifier file (default: the shipped phantom classifier)")
+    p.add_argument("--out", default="report.json"); p.add_argument("--device", default=None); p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_evaluate)
     return ap
 
 def main(argv=None):
