@@ -133,6 +133,6 @@ def main(argv=None):
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         print(f"octgan: error: {e}", file=sys.stderr); sys.exit(2)
 
-# %% ../nbs/12_cli.ipynb #82b4caba
+# %% ../nbs/12_cli.ipynb #bd12b40b
 #| eval: false
 if __name__ == "__main__": main()

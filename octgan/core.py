@@ -77,7 +77,7 @@ def load_safe(path: str | Path, map_location="cpu"):
     except Exception as e:
         raise RuntimeError(f"{str(path)!r} is not a loadable octgan checkpoint ({type(e).__name__}): it may be truncated or come from elsewhere; use another file") from None
 
-# %% ../nbs/00_core.ipynb #0a040f53
+# %% ../nbs/00_core.ipynb #e287ad57
 def to_01(x: torch.Tensor) -> torch.Tensor:
     "Map [-1, 1] to [0, 1], clamping outliers."
     return ((x + 1) / 2).clamp(0, 1)
@@ -90,7 +90,7 @@ def to_uint8(x: torch.Tensor) -> torch.Tensor:
     "Map [-1, 1] to bytes 0..255."
     return (to_01(x.detach().float()) * 255).round().to(torch.uint8)
 
-# %% ../nbs/00_core.ipynb #814acfc7
+# %% ../nbs/00_core.ipynb #0c56b84b
 def make_grid(imgs: torch.Tensor, nrow: int | None = None, padding: int = 2) -> torch.Tensor:
     "A batch (N,C,H,W) in [-1, 1] as one (3,H',W') image in [0, 1]; `nrow` images per row (default: a square)."
     imgs = imgs.detach().float().cpu()
@@ -114,7 +114,7 @@ def save_images(imgs: torch.Tensor, folder: str | Path, prefix: str = "img") -> 
         p = folder/f"{prefix}_{i:04d}.png"; Image.fromarray(arr).save(p); paths.append(p)
     return paths
 
-# %% ../nbs/00_core.ipynb #3d61b456
+# %% ../nbs/00_core.ipynb #6436df61
 def show_grid(imgs: torch.Tensor, nrow: int | None = None, title: str | None = None, ax=None, figsize=(6, 6)):
     "Show a batch in [-1, 1] as a grid with matplotlib; returns the axes."
     import matplotlib.pyplot as plt

@@ -242,11 +242,13 @@ def balanced_sampler(targets, num_samples: int | None = None, generator: torch.G
     w = class_balance_weights(targets)
     return WeightedRandomSampler(w, len(w) if num_samples is None else num_samples, replacement=True, generator=generator)
 
-# %% ../nbs/01_data.ipynb #69d7a022
+# %% ../nbs/01_data.ipynb #b8826b64
 PROGAN_BATCH_SIZES = {4: 16, 8: 16, 16: 12, 32: 8, 64: 6, 128: 4, 256: 3, 512: 2, 1024: 1}
 
 class ImageLoader(DataLoader):
     "A `DataLoader` that asks its dataset to `report_bad()` (one counting warning) after each full pass."
+    def __init__(self, dataset, *args, **kwargs): super().__init__(dataset, *args, **kwargs)  # a signature the docs can read
+
     def __iter__(self):
         yield from super().__iter__()
         report = getattr(self.dataset, "report_bad", None)

@@ -16,7 +16,7 @@ __all__ = ['PixelNorm', 'EqualizedConv2d', 'EqualizedLinear', 'MinibatchStdDev',
            'gradient_penalty', 'wgan_critic_loss', 'wgan_generator_loss', 'hinge_d_loss', 'hinge_g_loss', 'bce_d_loss',
            'bce_g_loss', 'nonsat_d_loss', 'nonsat_g_loss']
 
-# %% ../nbs/03_layers.ipynb #30cd1e2e
+# %% ../nbs/03_layers.ipynb #29977a86
 class PixelNorm(nn.Module):
     "Scale each pixel's feature vector to unit mean square over channels (ProGAN's pixelwise feature normalisation)."
     def __init__(self, eps: float = 1e-8):
@@ -29,7 +29,7 @@ class PixelNorm(nn.Module):
 
     def extra_repr(self): return f"eps={self.eps}"
 
-# %% ../nbs/03_layers.ipynb #d2dd7440
+# %% ../nbs/03_layers.ipynb #c2a940ac
 class EqualizedConv2d(nn.Module):
     "A `Conv2d` whose weight is stored as N(0,1) and scaled by He's constant `gain/sqrt(fan_in)` at run time."
     def __init__(self, in_ch: int, out_ch: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -68,7 +68,7 @@ class EqualizedLinear(nn.Module):
     def extra_repr(self):
         return f"{self.in_f}, {self.out_f}, bias={self.bias is not None}, lr_mul={self.lr_mul}, scale={self.scale:.4g}"
 
-# %% ../nbs/03_layers.ipynb #9f687a0d
+# %% ../nbs/03_layers.ipynb #ceaa49e7
 def _mbstd_group(batch: int, group_size: int) -> int:
     "The group size used for a batch: the largest divisor of `batch` <= `group_size`, or the whole batch if that is 1."
     g = max(1, min(group_size, batch))
@@ -93,7 +93,7 @@ class MinibatchStdDev(nn.Module):
 
     def extra_repr(self): return f"group_size={self.group_size}"
 
-# %% ../nbs/03_layers.ipynb #c76a6f16
+# %% ../nbs/03_layers.ipynb #71295f6d
 class SelfAttention(nn.Module):
     "SAGAN self-attention: `x + gamma * attention(x)`, with `gamma` initialised to 0 (the identity at init)."
     def __init__(self, channels: int):
@@ -113,7 +113,7 @@ class SelfAttention(nn.Module):
         o = o[:, 0].transpose(1, 2).reshape(B, C, H, W)
         return x + self.gamma * o
 
-# %% ../nbs/03_layers.ipynb #3e7a1728
+# %% ../nbs/03_layers.ipynb #e137af76
 _SN_TYPES = (nn.modules.conv._ConvNd, nn.Linear)
 
 def sn(module: nn.Module, n_power_iterations: int = 1, eps: float = 1e-12) -> nn.Module:
@@ -130,7 +130,7 @@ def apply_spectral_norm(model: nn.Module, n_power_iterations: int = 1) -> nn.Mod
             sn(m, n_power_iterations)
     return model
 
-# %% ../nbs/03_layers.ipynb #2a47a02f
+# %% ../nbs/03_layers.ipynb #4e315374
 def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, *args, **kwargs) -> torch.Tensor:
     "WGAN-GP: mean of (||grad critic(x_hat, *args, **kwargs)||_2 - 1)^2 on per-sample interpolates; fp32, differentiable."
     if real.shape != fake.shape:
@@ -144,7 +144,7 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, *args, **kw
                                      create_graph=True)
         return (grads.flatten(1).norm(2, dim=1) - 1).pow(2).mean()
 
-# %% ../nbs/03_layers.ipynb #c73f9e78
+# %% ../nbs/03_layers.ipynb #3004fafa
 def wgan_critic_loss(real_scores: torch.Tensor, fake_scores: torch.Tensor, drift: float = 0.001) -> torch.Tensor:
     "Wasserstein critic loss -(E[real] - E[fake]) plus ProGAN's drift penalty `drift * E[real^2]`."
     return -(real_scores.mean() - fake_scores.mean()) + drift * real_scores.pow(2).mean()

@@ -19,7 +19,7 @@ __all__ = ['PHANTOM_LAYERS', 'VITREOUS', 'DATA_DIR', 'PHANTOM_DIR', 'PHANTOM_CLA
            'load_domain_classifier', 'load_phantom_classifier', 'volume_to_slices', 'NiftiSliceDataset',
            'mni_template_path', 'extract_mni_slices', 'mri_slices']
 
-# %% ../nbs/02_phantom.ipynb #650245b3
+# %% ../nbs/02_phantom.ipynb #0c5d4a42
 def _kernel(sigma: float) -> np.ndarray:
     "A Gaussian kernel of `sigma` pixels, cut at 4 sigma, summing to 1."
     r = max(1, int(np.ceil(4 * sigma)))
@@ -53,7 +53,7 @@ def _smooth_curve(rng: np.random.Generator, u: np.ndarray, sigma: float) -> np.n
 
 def _sigmoid(x): return 0.5 * (1 + np.tanh(0.5 * x))
 
-# %% ../nbs/02_phantom.ipynb #2b0ec672
+# %% ../nbs/02_phantom.ipynb #9759a080
 # (band, reflectivity of the band, share of the retinal thickness)
 PHANTOM_LAYERS = (
     ("RNFL", .85, .10), ("GCL", .40, .13), ("IPL", .58, .11), ("INL", .16, .10), ("OPL", .52, .08),
@@ -64,7 +64,7 @@ _NAMES = tuple(name for name, _, _ in PHANTOM_LAYERS)
 _INNER = ("RNFL", "GCL", "IPL", "INL", "OPL")   # the layers that part at the fovea
 VITREOUS = 0.02
 
-# %% ../nbs/02_phantom.ipynb #b2f07401
+# %% ../nbs/02_phantom.ipynb #64190a1b
 def _anatomy(rng: np.random.Generator) -> dict:
     "Draw one healthy eye and its imaging settings."
     k = len(PHANTOM_LAYERS)
@@ -80,7 +80,7 @@ def _anatomy(rng: np.random.Generator) -> dict:
         gain=rng.uniform(.75, .95), gamma=rng.uniform(.85, 1.2), looks=rng.uniform(6, 16),
         grain=rng.uniform(.6, 1.2), floor=rng.uniform(.015, .05), blur=rng.uniform(.45, .85))
 
-# %% ../nbs/02_phantom.ipynb #49d17fbd
+# %% ../nbs/02_phantom.ipynb #50e06346
 def _dome(u, c, w, p=1.0):
     "A cap centred at `c`, half-width `w`, height 1; larger `p` is sharper."
     return np.clip(1 - ((u - c) / w) ** 2, 0, None) ** p
@@ -129,7 +129,7 @@ def _lesions(cls: str, rng: np.random.Generator, u: np.ndarray, fovea: float) ->
         les["foci"] = np.stack([rng.normal(c, w, nf), rng.uniform(.1, .9, nf)], 1)
     return les
 
-# %% ../nbs/02_phantom.ipynb #5802f322
+# %% ../nbs/02_phantom.ipynb #6e4e6e6a
 def _boundaries(a: dict, les: dict, u: np.ndarray) -> tuple[dict, dict]:
     "Thickness of every band and depth of every band's top, along the scan (fractions of the image height)."
     W = len(u)
@@ -188,7 +188,7 @@ def _reflectivity(a: dict, les: dict, tops: dict, t: dict, H: int, W: int, rng: 
         R = R + .6 * np.exp(-.5 * ((x - (fu + 1) / 2 * W) ** 2 + (zz - fz) ** 2) / (.8 * s) ** 2)
     return R
 
-# %% ../nbs/02_phantom.ipynb #e461dae7
+# %% ../nbs/02_phantom.ipynb #5338ef11
 def _speckle(R: np.ndarray, a: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     "(uint8 image, speckle field) from a reflectivity image."
     H, W = R.shape; s = H / 128
@@ -200,7 +200,7 @@ def _speckle(R: np.ndarray, a: dict, rng: np.random.Generator) -> tuple[np.ndarr
     img = np.clip(_blur(np.clip(img, 0, None), a["blur"] * s, a["blur"] * s), 0, 1) ** a["gamma"]
     return (img * 255 + .5).astype(np.uint8), speckle
 
-# %% ../nbs/02_phantom.ipynb #646b973c
+# %% ../nbs/02_phantom.ipynb #72f647e4
 def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}: pass e.g. seed=0")
@@ -228,7 +228,7 @@ def make_phantom(cls: str, size=(128, 128), seed: int = 0) -> np.ndarray:
     "A synthetic OCT B-scan of class `cls` as a uint8 (H, W) array; a pure function of `(cls, size, seed)`."
     return phantom_stages(cls, size, seed)["image"]
 
-# %% ../nbs/02_phantom.ipynb #790b6ad7
+# %% ../nbs/02_phantom.ipynb #a16a23e2
 def phantom_seed(seed: int, i: int) -> int:
     "The `make_phantom` seed of image `i` of a phantom set drawn with `seed`."
     if not 0 <= i < 1_000_000: raise ValueError(f"image index {i} is out of range: a phantom set holds at most 1,000,000 images")
@@ -266,11 +266,11 @@ def _phantom_from_name(path) -> np.ndarray:
     h, w = np.asarray(Image.open(path)).shape
     return make_phantom(c, (h, w), phantom_seed(int(s), int(i)))
 
-# %% ../nbs/02_phantom.ipynb #2677c3b8
+# %% ../nbs/02_phantom.ipynb #752b730f
 DATA_DIR = Path(octgan.__file__).resolve().parent.parent / "data"
 PHANTOM_DIR = DATA_DIR / "phantom"
 
-# %% ../nbs/02_phantom.ipynb #a6835df3
+# %% ../nbs/02_phantom.ipynb #60e274e6
 class DomainClassifier(nn.Module):
     "Small CNN for 1-channel images: `features(x)` -> (N, 8*width) embedding, `forward(x)` -> class logits."
     def __init__(self, n_classes: int = 4, in_size: int = 64, width: int = 32):
@@ -301,7 +301,7 @@ class DomainClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.head(self.features(x))
 
-# %% ../nbs/02_phantom.ipynb #56ba9675
+# %% ../nbs/02_phantom.ipynb #59fac8ab
 def train_domain_classifier(images: torch.Tensor, labels: torch.Tensor, epochs: int = 10, lr: float = 3e-3,
                             seed: int = 0, n_classes: int | None = None, in_size: int | None = None, width: int = 32,
                             batch_size: int = 64, device=None) -> DomainClassifier:
@@ -338,7 +338,7 @@ def classifier_accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Te
     pred = torch.cat([model(images[i:i + batch_size].to(dev)).argmax(1).cpu() for i in range(0, len(images), batch_size)])
     return (pred == labels.cpu()).float().mean().item()
 
-# %% ../nbs/02_phantom.ipynb #1becf2e1
+# %% ../nbs/02_phantom.ipynb #55daa1d6
 PHANTOM_CLASSIFIER_PATH = Path(octgan.__file__).resolve().parent / "assets" / "phantom_classifier.pt"
 
 def save_domain_classifier(model: DomainClassifier, path, **info) -> Path:
@@ -364,7 +364,7 @@ def load_phantom_classifier() -> DomainClassifier:
                                 "with train_domain_classifier and save_domain_classifier")
     return load_domain_classifier(PHANTOM_CLASSIFIER_PATH)
 
-# %% ../nbs/02_phantom.ipynb #f2c4c3dd
+# %% ../nbs/02_phantom.ipynb #7dade890
 def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foreground: float = 0.1,
                      percentiles=(0.5, 99.5), threshold: float = 0.05, crop: bool = True, margin: int = 4
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -395,7 +395,7 @@ def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foregr
                       antialias=True, align_corners=False)[:, 0]
     return (t.clamp(0, 1) * 255).round().to(torch.uint8).numpy(), keep
 
-# %% ../nbs/02_phantom.ipynb #152e8b89
+# %% ../nbs/02_phantom.ipynb #634f388f
 def _nibabel():
     try: import nibabel
     except ImportError: raise ImportError('reading NIfTI volumes needs nibabel: pip install "octgan[mri]"') from None
@@ -431,7 +431,7 @@ class NiftiSliceDataset(Dataset):
     def __getitem__(self, i):
         return self.slices[i][None].float() / 127.5 - 1, 0
 
-# %% ../nbs/02_phantom.ipynb #265bf279
+# %% ../nbs/02_phantom.ipynb #64623c7c
 _MNI_FILE = "mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz"
 
 def mni_template_path() -> Path:
@@ -445,7 +445,7 @@ def mni_template_path() -> Path:
     if not found: raise FileNotFoundError(f"no MNI152 T1 template in {str(data)!r}: reinstall nilearn (pip install nilearn)")
     return found[0]
 
-# %% ../nbs/02_phantom.ipynb #73d82be2
+# %% ../nbs/02_phantom.ipynb #e2a9a04b
 MNI_SLICES_DIR = DATA_DIR / "mri"
 
 MNI152_NOTICE = """\

@@ -15,7 +15,7 @@ from .layers import (PixelNorm, EqualizedConv2d, EqualizedLinear, MinibatchStdDe
 __all__ = ['MAX_RESOLUTION', 'PROGAN_FACTORS', 'steps_for', 'resolution_for', 'progan_channels', 'GBlock', 'Generator', 'DBlock',
            'Discriminator', 'count_params', 'progan_critic_loss', 'progan_generator_loss']
 
-# %% ../nbs/04_progan.ipynb #3b233180
+# %% ../nbs/04_progan.ipynb #9fd1a02b
 MAX_RESOLUTION = 1024
 
 def steps_for(resolution: int, max_resolution: int = MAX_RESOLUTION) -> int:
@@ -37,7 +37,7 @@ def resolution_for(steps: int, max_resolution: int = MAX_RESOLUTION) -> int:
         raise ValueError(f"steps={s} is out of range: pass 0 (4x4) to {top} ({max_resolution}x{max_resolution})")
     return 4 * 2 ** s
 
-# %% ../nbs/04_progan.ipynb #60587a37
+# %% ../nbs/04_progan.ipynb #e8f6875a
 PROGAN_FACTORS = [1, 1, 1, 1, 1/2, 1/4, 1/8, 1/16, 1/32]
 
 def progan_channels(in_channels: int = 256, factors=PROGAN_FACTORS, max_resolution: int = 512) -> list[int]:
@@ -53,7 +53,7 @@ def progan_channels(in_channels: int = 256, factors=PROGAN_FACTORS, max_resoluti
                              f"{4 * 2**k}x{4 * 2**k}: raise in_channels or the factor")
     return chans
 
-# %% ../nbs/04_progan.ipynb #831413ef
+# %% ../nbs/04_progan.ipynb #0d8d3617
 def _act(): return nn.LeakyReLU(0.2)
 
 def _check_alpha(alpha):
@@ -114,7 +114,7 @@ class Generator(nn.Module):
         steps = self._steps(steps)
         return [self.initial, *self.blocks[:steps], self.to_rgb[steps]] + ([self.to_rgb[steps - 1]] if steps else [])
 
-# %% ../nbs/04_progan.ipynb #72c0eada
+# %% ../nbs/04_progan.ipynb #e72b506f
 class DBlock(nn.Module):
     "Critic block: (3x3 equalized conv, LeakyReLU) twice, the second changing the channels, then 2x2 average pooling."
     def __init__(self, in_ch: int, out_ch: int):
@@ -161,7 +161,7 @@ class Discriminator(nn.Module):
         steps = self._steps(steps)
         return [self.final, *self.blocks[:steps], self.from_rgb[steps]] + ([self.from_rgb[steps - 1]] if steps else [])
 
-# %% ../nbs/04_progan.ipynb #9dac89c7
+# %% ../nbs/04_progan.ipynb #a59c82a2
 def count_params(model: nn.Module, steps: int) -> int:
     "Number of parameters a ProGAN `Generator`/`Discriminator` uses at phase `steps` (both fade-in paths)."
     if not hasattr(model, "modules_at"):
@@ -170,7 +170,7 @@ def count_params(model: nn.Module, steps: int) -> int:
     params = {id(p): p for m in model.modules_at(steps) for p in m.parameters()}
     return sum(p.numel() for p in params.values())
 
-# %% ../nbs/04_progan.ipynb #707e7066
+# %% ../nbs/04_progan.ipynb #306ba0f4
 def progan_critic_loss(critic, real: torch.Tensor, fake: torch.Tensor, alpha: float, steps: int,
                        lambda_gp: float = 10., drift: float = 1e-3) -> tuple[torch.Tensor, dict]:
     "WGAN-GP critic loss with ProGAN's drift term, at phase `steps`/`alpha`; returns (loss, parts for logging)."
