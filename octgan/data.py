@@ -15,8 +15,8 @@ from PIL import Image, ImageFile
 
 # %% auto #0
 __all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'PROGAN_BATCH_SIZES', 'parse_size', 'UnreadableImageError', 'decode_image',
-           'image_transform', 'BadImageWarning', 'ImageFolderDataset', 'class_balance_weights', 'balanced_sampler',
-           'ImageLoader', 'make_loader', 'progressive_loaders']
+           'image_transform', 'select_classes', 'BadImageWarning', 'ImageFolderDataset', 'class_balance_weights',
+           'balanced_sampler', 'ImageLoader', 'make_loader', 'progressive_loaders']
 
 # %% ../nbs/01_data.ipynb #dd82af44
 OCT_CLASSES = ("CNV", "DME", "DRUSEN", "NORMAL")
@@ -109,9 +109,23 @@ def image_transform(size, channels: int = 1, augment: bool = False, degrees: flo
     tfms += [v2.ToDtype(torch.float32, scale=True), v2.Normalize([0.5] * channels, [0.5] * channels), v2.ToPureTensor()]
     return v2.Compose(tfms)
 
-# %% ../nbs/01_data.ipynb #0198bbce
+# %% ../nbs/01_data.ipynb #3d244563
 def _visible(path: str, base: Path) -> bool:
     return not any(part.startswith(".") for part in Path(path).relative_to(base).parts)
+
+
+def select_classes(classes, found: list[str], where: str, folder: str = "folder") -> list[str]:
+    "Check a requested class list against the class folders `found` at `where`; one-line errors name the fix."
+    classes = [classes] if isinstance(classes, str) else list(classes)
+    listed = ', '.join(found) or '(none found)'
+    if not classes: raise ValueError(f"classes is empty: pass None for every class folder under {where}, or some of {listed}")
+    for c in classes:
+        if classes.count(c) > 1: raise ValueError(f"class {c!r} is given twice: pass each class once")
+        if c not in found:
+            near = [f for f in found if f.lower() == str(c).lower()]
+            hint = f"did you mean {near[0]!r}? (names are case-sensitive)" if near else f"pass some of {listed}"
+            raise ValueError(f"unknown class {c!r}: {where} has no {folder} {c!r}; {hint}")
+    return classes
 
 def _scan_folder(root: Path, classes=None):
     "(classes, class_to_idx, samples) of the class folders under `root`, with one-line errors for every bad case."
@@ -128,15 +142,7 @@ def _scan_folder(root: Path, classes=None):
                                               f"per class, e.g. {root/'DRUSEN'/'DRUSEN-1.jpeg'}")
         classes = found
     else:
-        classes = [classes] if isinstance(classes, str) else list(classes)
-        if not classes: raise ValueError(f"classes is empty: pass None for every class folder under {str(root)!r}, "
-                                         f"or some of {', '.join(found) or '(none found)'}")
-        for c in classes:
-            if classes.count(c) > 1: raise ValueError(f"class {c!r} is given twice: pass each class once")
-            if c not in found:
-                near = [f for f in found if f.lower() == str(c).lower()]
-                hint = f"did you mean {near[0]!r}? (names are case-sensitive)" if near else f"pass some of {', '.join(found) or '(none found)'}"
-                raise ValueError(f"unknown class {c!r}: {str(root)!r} has no folder {c!r}; {hint}")
+        classes = select_classes(classes, found, repr(str(root)))
     class_to_idx = {c: i for i, c in enumerate(classes)}
     ok = lambda p: p.lower().endswith(IMAGE_EXTENSIONS) and _visible(p, root)
     samples = make_dataset(str(root), class_to_idx, is_valid_file=ok, allow_empty=True)
