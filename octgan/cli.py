@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['build_parser', 'main']
 
-# %% ../nbs/12_cli.ipynb #f9adbf32
+# %% ../nbs/12_cli.ipynb #93abdfdf
 def _size(text: str):
     "'128' -> 128, '200x160' -> (200, 160)."
     try:
@@ -45,10 +45,8 @@ def _cmd_train_progan(a):
 
 def _cmd_generate(a):
     from octgan.core import load_safe
-    from octgan.train import latest_checkpoint
-    ck = Path(a.checkpoint)
-    path = (latest_checkpoint(ck / "checkpoints") or latest_checkpoint(ck)) if ck.is_dir() else ck
-    if path is None or not path.is_file(): raise FileNotFoundError(f"no checkpoint at {str(ck)!r}: pass a checkpoint file or a run folder")
+    from octgan.train import resolve_checkpoint
+    path = resolve_checkpoint(a.checkpoint)
     family = load_safe(path).get("task_config", {}).get("family")
     gens = _generators()
     if family not in gens: raise ValueError(f"{str(path)!r} holds a {family!r} model, which `generate` does not know: use one of {sorted(gens)}")

@@ -495,7 +495,7 @@ class DiffusionTask(Task):
     def sample(self, model, fixed):
         return sample(model, self.scheduler, noise=fixed["noise"], y=fixed.get("y"), steps=self.sample_steps, method=self.sample_method)
 
-# %% ../nbs/07_diffusion.ipynb #102a304d
+# %% ../nbs/07_diffusion.ipynb #280bb8b7
 def as_dataset(data) -> Dataset:
     "A Dataset from a Dataset, an image tensor (N, C, H, W), or an (images, labels) pair."
     if isinstance(data, Dataset): return data
@@ -520,11 +520,9 @@ def train_diffusion(data, out_dir, strategy: str = "ddpm", scheduler: NoiseSched
 
 def load_diffusion(path, ema: bool = True, device=None):
     "Rebuild `(unet, scheduler, config)` from a `Trainer` checkpoint of a `DiffusionTask` (EMA weights by default)."
-    from octgan.train import latest_checkpoint
+    from octgan.train import resolve_checkpoint
     from octgan.core import load_safe, get_device
-    from pathlib import Path
-    path = Path(path)
-    if path.is_dir(): path = latest_checkpoint(path) or latest_checkpoint(path / "checkpoints") or path
+    path = resolve_checkpoint(path)
     sd = load_safe(path)
     cfg = sd.get("task_config", {}) if isinstance(sd, dict) else {}
     if cfg.get("family") not in ("diffusion", "diffusion_gan"):

@@ -16,8 +16,8 @@ from .core import get_device, seed_everything, get_rng_states, set_rng_states, s
 # %% auto #0
 __all__ = ['PRECISIONS', 'LR_SCHEDULES', 'Phase', 'EpochSampler', 'Task', 'TrainConfig', 'Callback', 'CancelFit',
            'NonFiniteLossError', 'TrainingInterrupted', 'frozen', 'eval_mode', 'Trainer', 'list_checkpoints',
-           'latest_checkpoint', 'prune_checkpoints', 'ProgressCB', 'SampleCB', 'CheckpointCB', 'parse_nvidia_smi',
-           'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'plot_history']
+           'latest_checkpoint', 'resolve_checkpoint', 'prune_checkpoints', 'ProgressCB', 'SampleCB', 'CheckpointCB',
+           'parse_nvidia_smi', 'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'plot_history']
 
 # %% ../nbs/05_train.ipynb #3a1ed378
 @dataclass
@@ -150,7 +150,7 @@ def _to(batch, device):
     if isinstance(batch, dict): return {k: _to(v, device) for k, v in batch.items()}
     return batch
 
-# %% ../nbs/05_train.ipynb #3a5f029f
+# %% ../nbs/05_train.ipynb #120e04e4
 class Trainer:
     "Drive a `Task` through its `phases`; owns precision, accumulation, EMA, optimizers, checkpoints and callbacks."
     def __init__(self, task: Task, phases: list[Phase] | Phase, config: TrainConfig | None = None, cbs=()):
@@ -328,11 +328,7 @@ class Trainer:
 
     def load(self, path: str | Path) -> "Trainer":
         "Restore everything from a checkpoint (a file, or a folder whose newest checkpoint is taken)."
-        path = Path(path)
-        if path.is_dir():
-            found = latest_checkpoint(path) or latest_checkpoint(path / "checkpoints")
-            if found is None: raise FileNotFoundError(f"no checkpoint (ckpt_*.pt) in {str(path)!r}: pass a checkpoint file or a run folder")
-            path = found
+        path = resolve_checkpoint(path)
         sd = load_safe(path, map_location=self.device)
         if sd.get("format") != "octgan-checkpoint-v1":
             raise ValueError(f"{str(path)!r} is not an octgan training checkpoint: pass a file written by Trainer.save")
@@ -373,7 +369,7 @@ class Trainer:
         path = self.save()
         raise TrainingInterrupted(signum, path)
 
-# %% ../nbs/05_train.ipynb #8b0e1683
+# %% ../nbs/05_train.ipynb #a1c4a00b
 _CKPT = re.compile(r"^ckpt_(\d+)\.pt$")
 
 def list_checkpoints(folder: str | Path) -> list[Path]:
@@ -386,6 +382,16 @@ def latest_checkpoint(folder: str | Path) -> Path | None:
     "The newest checkpoint in `folder`, or None."
     cks = list_checkpoints(folder)
     return cks[-1] if cks else None
+
+def resolve_checkpoint(path: str | Path) -> Path:
+    "A checkpoint file as given, or the newest `ckpt_*.pt` of a run folder (or of its `checkpoints/`)."
+    path = Path(path)
+    if path.is_dir():
+        found = latest_checkpoint(path / "checkpoints") or latest_checkpoint(path)
+        if found is None: raise FileNotFoundError(f"no checkpoint (ckpt_*.pt) in {str(path)!r}: pass a checkpoint file or a run folder")
+        return found
+    if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {str(path)!r}: check the path (or train first to create it)")
+    return path
 
 def prune_checkpoints(folder: str | Path, keep_last: int):
     for p in list_checkpoints(folder)[:-keep_last] if keep_last > 0 else []: p.unlink(missing_ok=True)
