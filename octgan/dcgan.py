@@ -168,7 +168,7 @@ class MultiScaleDiscriminator(nn.Module):
             outs.append(d(x, y))
         return outs
 
-# %% ../nbs/06_dcgan.ipynb #b7dec13e
+# %% ../nbs/06_dcgan.ipynb #432e196f
 LOSSES = ("hinge", "bce", "wgan-gp")
 
 def _as_list(out) -> list:
@@ -228,7 +228,9 @@ class DCGANTask(Task):
         return loss, parts
 
     def train_batch(self, batch, tr):
-        real, y = (batch[0], batch[1]) if isinstance(batch, (list, tuple)) else (batch, None)
+        real, y = (batch[0], batch[1] if len(batch) > 1 else None) if isinstance(batch, (list, tuple)) else (batch, None)
+        if self.num_classes and y is None:
+            raise ValueError("this DCGAN is class-conditional but its data yields no labels: make the dataset yield (image, label), or pass num_classes=None")
         y = y.long() if self.num_classes else None
         for i in range(self.critic_steps):
             z = torch.randn(len(real), self.G.z_dim, device=real.device)
@@ -325,7 +327,7 @@ def sample_classes(G: Generator, n_per_class: int = 8, seed: int = 0, batch_size
     finally: G.train(was)
     return imgs, y
 
-# %% ../nbs/06_dcgan.ipynb #d6756f51
+# %% ../nbs/06_dcgan.ipynb #1496e768
 def load_generator(checkpoint: str | Path, ema: bool = True, device=None) -> Generator:
     "The DCGAN generator of a checkpoint file or run folder (EMA weights by default), in eval mode; `.classes` names its labels."
     ck = resolve_checkpoint(checkpoint)
