@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['build_parser', 'main']
 
-# %% ../nbs/12_cli.ipynb #70913b90
+# %% ../nbs/12_cli.ipynb #cc735c9f
 def _size(text: str):
     "'128' -> 128, '200x160' -> (200, 160)."
     try:
@@ -68,7 +68,7 @@ def _cmd_generate(a):
     if a.label is not None:
         if family not in _CONDITIONAL: raise ValueError(f"--label {a.label} was given but a {family!r} model has no classes: drop --label")
         kw["labels"] = _label(a.label)
-    imgs = gens[family](path, n=a.n, out_dir=a.out, seed=a.seed, **kw)
+    imgs = gens[family](path, n=a.n, out_dir=a.out, seed=a.seed, device=a.device, **kw)
     print(f"wrote {len(imgs)} images and grid.png to {a.out}")
 
 def _cmd_evaluate(a):
@@ -81,15 +81,17 @@ def _cmd_evaluate(a):
              device=a.device, seed=a.seed, inception_weights=a.inception_weights)
     print(f"report written to {a.out}")
 
-_CONDITIONAL = ("dcgan",)   # families whose generate() takes labels
+_CONDITIONAL = ("dcgan", "diffusion", "diffusion_gan", "ddgan")   # families whose generate() takes labels
 
 def _generators() -> dict:
     "family name -> generate(checkpoint, n, out_dir, seed) for every model family."
     from octgan.progan_train import generate as progan_generate
     from octgan.dcgan import generate as dcgan_generate
-    return {"progan": progan_generate, "dcgan": dcgan_generate}
+    from octgan.diffusion_gan import generate as diffusion_generate
+    return {"progan": progan_generate, "dcgan": dcgan_generate,
+            "diffusion": diffusion_generate, "diffusion_gan": diffusion_generate, "ddgan": diffusion_generate}
 
-# %% ../nbs/12_cli.ipynb #71041702
+# %% ../nbs/12_cli.ipynb #0058f771
 def _add_train_args(p):
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"], help="mixed precision (bf16 on A100/H100, fp16 on T4)")
     p.add_argument("--grad-accum", type=int, default=1, help="micro-batches per optimizer step")
@@ -145,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("checkpoint", help="a checkpoint file or a run folder (its newest checkpoint)")
     p.add_argument("--n", type=int, default=16); p.add_argument("--out", default="generated"); p.add_argument("--seed", type=int, default=0)
     p.add_argument("--label", default=None, help="class name or index for every image (conditional models; default: cycle over the classes)")
+    p.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     p.set_defaults(func=_cmd_generate)
 
     p = sub.add_parser("evaluate", help="FID/KID, diversity, conditional accuracy and a memorization check; prints a table, writes JSON")
@@ -171,6 +174,6 @@ def main(argv=None):
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         print(f"octgan: error: {e}", file=sys.stderr); sys.exit(2)
 
-# %% ../nbs/12_cli.ipynb #c26c77d7
+# %% ../nbs/12_cli.ipynb #3076b562
 #| eval: false
 if __name__ == "__main__": main()

@@ -18,7 +18,7 @@ from .diffusion import (NoiseScheduler, UNet, timestep_embedding, diffusion_loss
 # %% auto #0
 __all__ = ['FEW_STEP_MAX', 'DBlock', 'TimeConditionedDiscriminator', 'r1_penalty', 'warmup_weight', 'DiffusionGANTask',
            'ddgan_betas', 'few_step_scheduler', 'DDGANTask', 'sample_few_step', 'generate_and_visualize',
-           'load_checkpoint']
+           'load_checkpoint', 'generate']
 
 # %% ../nbs/08_diffusion_gan.ipynb #8cb9a1c9
 class DBlock(nn.Module):
@@ -248,7 +248,7 @@ def sample_few_step(G, scheduler: NoiseScheduler, n: int = 16, size=32, generato
         if isinstance(G, nn.Module): G.train(was)
     return x.clamp(-1, 1)
 
-# %% ../nbs/08_diffusion_gan.ipynb #dbc5e073
+# %% ../nbs/08_diffusion_gan.ipynb #f5f2c5b2
 FEW_STEP_MAX = 8
 
 def generate_and_visualize(model, scheduler: NoiseScheduler | None, n: int = 16, image_size=64, save_grid=None,
@@ -285,4 +285,26 @@ def load_checkpoint(path, ema: bool = True, device=None):
     if "disc" in cfg:
         D = TimeConditionedDiscriminator(**cfg["disc"]); D.load_state_dict(sd["models"]["D"]); D = D.to(dev).eval()
     sched = NoiseScheduler(**cfg["scheduler"]) if cfg.get("scheduler") else None
+    G.run_config = cfg   # how the run sampled (image size, sampler, steps): `generate` follows it
     return G.to(dev).eval(), D, sched
+
+@torch.no_grad()
+def generate(checkpoint, n: int = 16, out_dir: str | Path | None = None, seed: int = 0, labels=None, steps: int | None = None,
+             method: str | None = None, ema: bool = True, device=None) -> torch.Tensor:
+    "Draw `n` images in [-1, 1] from a diffusion, diffusion-GAN or DDGAN run with its own sampler; with `out_dir`, write `img_XXXX.png` files and `grid.png`."
+    if n < 1: raise ValueError(f"n must be at least 1, got {n}: ask for a positive number of images")
+    G, _, sched = load_checkpoint(checkpoint, ema, device)
+    cfg, K = G.run_config, getattr(G, "num_classes", None)
+    if labels is not None and not K: raise ValueError("this diffusion model is unconditional: pass labels=None")
+    if K:
+        if isinstance(labels, str): raise ValueError(f"label {labels!r}: a diffusion run stores no class names, pass a class index in [0, {K})")
+        ys = torch.arange(n) % K if labels is None else torch.as_tensor([labels] * n if isinstance(labels, numbers.Integral) else labels)
+        if len(ys) != n or ys.min() < 0 or ys.max() >= K:
+            raise ValueError(f"labels {labels!r} do not fit: pass one int in [0, {K}) or one per image (n={n})")
+    dev = next(G.parameters()).device
+    imgs = generate_and_visualize(G, sched, n, tuple(cfg["image_size"]), steps=steps or cfg.get("sample_steps"),
+                                  method=method or cfg.get("sample_method"), y=ys.to(dev) if K else None,
+                                  generator=torch.Generator(device=dev).manual_seed(seed))
+    if out_dir is not None:
+        save_images(imgs, out_dir); _save_grid(imgs, Path(out_dir) / "grid.png", K if K and labels is None else None)
+    return imgs
