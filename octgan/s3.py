@@ -476,7 +476,7 @@ class LocalS3Server:
         try: self.close()
         except Exception: pass
 
-# %% ../nbs/09_s3.ipynb #9f2c6398
+# %% ../nbs/09_s3.ipynb #c5a9bef9
 _METHODS = (b"GET", b"PUT", b"POST", b"HEAD", b"DELETE")
 _SLOWDOWN = (b"HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s")
 _SLOWDOWN_BODY = b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
@@ -488,6 +488,7 @@ class FaultyProxy:
     def __init__(self, port: int, latency: float = 0.0):
         self.target, self.latency = ("127.0.0.1", port), latency
         self.requests, self._faults, self._lock, self._socks = [], collections.deque(), threading.Lock(), set()
+        self.overlap, self._waiting = 0, 0   # the most requests ever inside the latency window at once
         self._srv = socket.create_server(("127.0.0.1", 0))
         self.port = self._srv.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -541,7 +542,10 @@ class FaultyProxy:
                     if fault == "stall":
                         while c.recv(65536): pass       # silence until the client gives up
                         return self._close(c, u)
-                    if self.latency: time.sleep(self.latency)
+                    if self.latency:
+                        with self._lock: self._waiting += 1; self.overlap = max(self.overlap, self._waiting)
+                        time.sleep(self.latency)
+                        with self._lock: self._waiting -= 1
                 u.sendall(data)
         except OSError: pass
         self._close(c, u)

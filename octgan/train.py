@@ -15,11 +15,11 @@ from .core import get_device, seed_everything, get_rng_states, set_rng_states, s
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'LR_SCHEDULES', 'Phase', 'EpochSampler', 'Task', 'TrainConfig', 'Callback', 'CancelFit',
-           'NonFiniteLossError', 'TrainingInterrupted', 'frozen', 'eval_mode', 'Trainer', 'list_checkpoints',
-           'latest_checkpoint', 'resolve_checkpoint', 'prune_checkpoints', 'ProgressCB', 'SampleCB', 'CheckpointCB',
-           'parse_nvidia_smi', 'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'plot_history']
+           'NonFiniteLossError', 'TrainingInterrupted', 'frozen', 'eval_mode', 'init_distributed', 'Trainer',
+           'list_checkpoints', 'latest_checkpoint', 'resolve_checkpoint', 'prune_checkpoints', 'ProgressCB', 'SampleCB',
+           'CheckpointCB', 'parse_nvidia_smi', 'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'plot_history']
 
-# %% ../nbs/05_train.ipynb #3a1ed378
+# %% ../nbs/05_train.ipynb #60ac3517
 @dataclass
 class Phase:
     "A stretch of training on one dataset with one batch size (ProGAN: one per resolution)."
@@ -29,6 +29,7 @@ class Phase:
     name: str = "train"
     info: dict = field(default_factory=dict)
     weights: torch.Tensor | None = None  # per-sample weights: draw with replacement (class balancing)
+    shards: int = field(default=1, repr=False)  # processes sharing each epoch (set by the Trainer under torchrun)
 
     def __post_init__(self):
         if self.batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {self.batch_size}: pass a positive batch size")
@@ -37,15 +38,16 @@ class Phase:
             raise ValueError(f"phase {self.name!r} has {len(self.dataset)} images but batch_size {self.batch_size}: use a smaller batch size or more data")
 
     @property
-    def batches_per_epoch(self) -> int: return len(self.dataset) // self.batch_size  # drop_last: no ragged batch
+    def batches_per_epoch(self) -> int: return len(self.dataset) // self.shards // self.batch_size  # drop_last: no ragged batch
 
 class EpochSampler(Sampler):
-    "Sample order of one epoch, a pure function of `(seed, epoch)`; `start` skips the first `start` samples."
-    def __init__(self, n: int, seed: int, epoch: int, start: int = 0, weights: torch.Tensor | None = None):
-        self.n, self.start = n, start
+    "Sample order of one epoch, a pure function of `(seed, epoch)`; `start` skips the first `start` samples; `rank` of `world` takes every `world`-th."
+    def __init__(self, n: int, seed: int, epoch: int, start: int = 0, weights: torch.Tensor | None = None, rank: int = 0, world: int = 1):
         g = torch.Generator().manual_seed(int(seed) * 1_000_003 + int(epoch))
-        self.order = (torch.multinomial(weights.double(), n, replacement=True, generator=g) if weights is not None
-                      else torch.randperm(n, generator=g))
+        order = (torch.multinomial(weights.double(), n, replacement=True, generator=g) if weights is not None
+                 else torch.randperm(n, generator=g))
+        self.n, self.start = n // world, start
+        self.order = order[:self.n * world][rank::world]  # equal shares: every process runs the same number of batches
     def __iter__(self): return iter(self.order[self.start:].tolist())
     def __len__(self): return self.n - self.start
 
@@ -119,7 +121,7 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.signum, self.path = signum, path
         super().__init__(f"training interrupted by {signal.Signals(signum).name}; emergency checkpoint: {path}")
 
-# %% ../nbs/05_train.ipynb #a54ac3ae
+# %% ../nbs/05_train.ipynb #297ea644
 def _lr_lambda(kind: str, warmup: int, total: int):
     def f(step: int) -> float:
         if warmup and step < warmup: return (step + 1) / warmup
@@ -144,23 +146,41 @@ def eval_mode(model: nn.Module):
     try: yield model
     finally: model.train(was)
 
+def init_distributed(backend: str | None = None) -> tuple[int, int, int]:
+    "`(rank, world_size, local_rank)`: of the process group, initializing it under torchrun; `(0, 1, 0)` in a single process."
+    import torch.distributed as dist
+    if not dist.is_available(): return 0, 1, 0
+    if not dist.is_initialized():
+        if int(os.environ.get("WORLD_SIZE", "1")) <= 1: return 0, 1, 0
+        dist.init_process_group(backend or ("nccl" if torch.cuda.is_available() else "gloo"))
+    return dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", dist.get_rank()))
+
 def _to(batch, device):
     if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
     if isinstance(batch, (list, tuple)): return type(batch)(_to(b, device) for b in batch)
     if isinstance(batch, dict): return {k: _to(v, device) for k, v in batch.items()}
     return batch
 
-# %% ../nbs/05_train.ipynb #120e04e4
+# %% ../nbs/05_train.ipynb #275f8c01
 class Trainer:
     "Drive a `Task` through its `phases`; owns precision, accumulation, EMA, optimizers, checkpoints and callbacks."
     def __init__(self, task: Task, phases: list[Phase] | Phase, config: TrainConfig | None = None, cbs=()):
         self.task, self.cfg = task, config or TrainConfig()
         self.phases = [phases] if isinstance(phases, Phase) else list(phases)
         if not self.phases: raise ValueError("no phases to train: pass at least one Phase")
+        self.rank, self.world, local_rank = init_distributed()
         self.device = get_device(self.cfg.device)
+        if self.world > 1 and self.device.type == "cuda":
+            self.device = torch.device("cuda", local_rank); torch.cuda.set_device(self.device)
+        for p in self.phases:   # a dataset that sharded itself (octgan.s3 under torchrun) is already this process's share
+            p.shards = 1 if getattr(p.dataset, "world_size", 1) > 1 else self.world
+            if p.batches_per_epoch < 1:
+                raise ValueError(f"phase {p.name!r} has {len(p.dataset)} images for {p.shards} processes but batch_size {p.batch_size}: "
+                                 "use a smaller batch size, fewer processes or more data")
         seed_everything(self.cfg.seed)
         self.models = task.models()
         for m in self.models.values(): m.to(self.device)
+        if self.world > 1: self._broadcast_models()
         self.opts = {n: torch.optim.Adam(m.parameters(), lr=self.cfg.lr_for(n), betas=self.cfg.betas) for n, m in self.models.items()}
         total = self.total_batches // self.cfg.grad_accum
         self.scheds = {n: torch.optim.lr_scheduler.LambdaLR(o, _lr_lambda(self.cfg.lr_schedule, self.cfg.warmup_steps, total))
@@ -177,9 +197,10 @@ class Trainer:
         self.calls = {n: 0 for n in self.models}; self.opt_steps = {n: 0 for n in self.models}
         self.history: list[dict] = []
         self._acc, self._acc_n = {}, 0
-        self.cbs = sorted(list(cbs) + default_callbacks(self.cfg), key=lambda c: c.order)
-        self._signal = None
+        self.cbs = sorted(list(cbs) + default_callbacks(self.cfg, self.rank), key=lambda c: c.order)
+        self._signal = self._signal_seen = None
         self.out_dir = Path(self.cfg.out_dir)
+        if self.rank: seed_everything(self._rank_seed())  # each process draws its own noise
 
     # --- progress ---------------------------------------------------------------------------------------------
     @property
@@ -193,6 +214,8 @@ class Trainer:
         "Fraction of the current phase done, in [0, 1] (ProGAN's alpha is derived from it)."
         p = self.phase; n = p.epochs * p.batches_per_epoch
         return min(1.0, (self.epoch * p.batches_per_epoch + self.batch_idx) / max(1, n))
+    def _rank_seed(self) -> int: return self.cfg.seed + 1_000_003 * self.rank + self.iteration
+
     @property
     def sample_model(self) -> nn.Module:
         "The model samples are drawn from: the EMA copy when there is one."
@@ -211,6 +234,7 @@ class Trainer:
         (self.scaler.scale(loss) if self.scaler else loss).backward()
         self.calls[name] += 1
         if self.calls[name] % self.cfg.grad_accum: return False
+        if self.world > 1: self._average_grads(self.models[name])
         if self.cfg.clip_grad:
             if self.scaler: self.scaler.unscale_(opt)
             nn.utils.clip_grad_norm_(self.models[name].parameters(), self.cfg.clip_grad)
@@ -235,12 +259,14 @@ class Trainer:
             if f is not None: f(self)
 
     def loader(self, phase: Phase) -> DataLoader:
+        rank, world = (self.rank, self.world) if phase.shards > 1 else (0, 1)
         sampler = EpochSampler(len(phase.dataset), self.cfg.seed + 7919 * self.phase_idx, self.epoch,
-                               start=self.batch_idx * phase.batch_size, weights=phase.weights)
+                               start=self.batch_idx * phase.batch_size, weights=phase.weights, rank=rank, world=world)
         nw = self.cfg.num_workers
+        worker_seed = self.cfg.seed + self.epoch + 1_000_003 * self.rank   # worker seeds, not the global RNG
         return DataLoader(phase.dataset, batch_size=phase.batch_size, sampler=sampler, drop_last=True, num_workers=nw,
                           pin_memory=self.device.type == "cuda", persistent_workers=False,
-                          generator=torch.Generator().manual_seed(self.cfg.seed + self.epoch))  # worker seeds, not the global RNG
+                          generator=torch.Generator().manual_seed(worker_seed))
 
     def fit(self):
         "Train from where the trainer stands (the start, or a resumed checkpoint) to the end of the last phase."
@@ -280,6 +306,7 @@ class Trainer:
         self.losses = losses
         if self.iteration % self.cfg.log_every == 0: self.flush_log()
         self.callback("after_batch")
+        if self.world == 1: self._signal = self._signal_seen   # several processes agree on it in flush_log
         if self._signal is not None: self._emergency_stop()
         if self.cfg.max_steps and self.iteration >= self.cfg.max_steps: raise CancelFit()
 
@@ -287,7 +314,14 @@ class Trainer:
         "Bring the summed losses to the CPU (the only sync), check they are finite, append to `history`."
         if not self._acc_n: return
         names = list(self._acc)
-        vals = (torch.stack([self._acc[k] for k in names]) / self._acc_n).tolist()
+        vals = torch.stack([self._acc[k] for k in names]) / self._acc_n
+        if self.world > 1:   # every process logs (and judges) the mean over processes; a signal seen by one stops all
+            import torch.distributed as dist
+            vals = torch.cat([vals, torch.tensor([float(self._signal_seen or 0)], device=vals.device)])
+            dist.all_reduce(vals)
+            vals, seen = vals[:-1] / self.world, vals[-1].item()
+            if seen and self._signal is None: self._signal = self._signal_seen or signal.SIGTERM
+        vals = vals.tolist()
         self._acc, self._acc_n = {}, 0
         rec = {"step": self.iteration, "phase": self.phase_idx, "epoch": self.epoch, **dict(zip(names, vals))}
         bad = [k for k, v in zip(names, vals) if not math.isfinite(v)]
@@ -321,8 +355,9 @@ class Trainer:
         self.flush_log()  # never persist a state whose losses were not checked
         folder = self.out_dir / "checkpoints"
         path = Path(path) if path else folder / f"ckpt_{self.iteration:08d}.pt"
-        save_atomic(self.state_dict(), path)
-        if path.parent == folder: prune_checkpoints(folder, self.cfg.keep_last)
+        if self.rank == 0:   # the processes hold the same weights: process 0 writes them
+            save_atomic(self.state_dict(), path)
+            if path.parent == folder: prune_checkpoints(folder, self.cfg.keep_last)
         self.last_checkpoint = path
         return path
 
@@ -349,14 +384,32 @@ class Trainer:
         self.fixed = _to(sd["fixed"], self.device)
         self.history = list(sd["history"])
         set_rng_states(sd["rng"])
+        if self.rank: seed_everything(self._rank_seed())   # process 0's RNG was saved; the others restart theirs from the step
         self.resumed_from = path
         return self
+
+    # --- several processes (torchrun) -----------------------------------------------------------------------------
+    def _broadcast_models(self):
+        "Start every process from process 0's weights and buffers."
+        import torch.distributed as dist
+        for m in self.models.values():
+            for t in m.state_dict().values(): dist.broadcast(t, 0)
+
+    def _average_grads(self, model: nn.Module):
+        "Average `model`'s gradients over the processes: one all-reduce of all of them, flattened."
+        import torch.distributed as dist
+        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        if not grads: return
+        flat = torch.cat([g.reshape(-1) for g in grads])
+        dist.all_reduce(flat)
+        flat /= self.world
+        for g, v in zip(grads, flat.split([g.numel() for g in grads])): g.copy_(v.view_as(g))
 
     # --- signals ------------------------------------------------------------------------------------------------
     def _install_signals(self):
         self._old_handlers = {}
         if threading.current_thread() is not threading.main_thread(): return
-        def handler(signum, frame): self._signal = signum  # act between batches, never mid-backward
+        def handler(signum, frame): self._signal_seen = signum  # act between batches, never mid-backward
         for s in (signal.SIGINT, signal.SIGTERM):
             self._old_handlers[s] = signal.signal(s, handler)
 
@@ -365,7 +418,7 @@ class Trainer:
         self._old_handlers = {}
 
     def _emergency_stop(self):
-        signum, self._signal = self._signal, None
+        signum, self._signal, self._signal_seen = self._signal, None, None
         path = self.save()
         raise TrainingInterrupted(signum, path)
 
@@ -460,7 +513,7 @@ def gpu_stats(device: torch.device | None = None) -> dict:
         except (subprocess.SubprocessError, OSError): pass
     return stats
 
-# %% ../nbs/05_train.ipynb #1b71321d
+# %% ../nbs/05_train.ipynb #7a846eac
 class TensorBoardCB(Callback):
     "Scalars (losses, learning rates, GPU stats) at each log, the sample grid at each sample, under `<out_dir>/tb`."
     order = 40
@@ -481,8 +534,11 @@ class TensorBoardCB(Callback):
             self.writer.add_image("samples", make_grid(tr.sample()), tr.iteration)
     def after_fit(self, tr): self.writer.flush(); self.writer.close()
 
-def default_callbacks(cfg: TrainConfig) -> list[Callback]:
-    cbs = [SampleCB(cfg.sample_every), CheckpointCB(cfg.ckpt_every)]
+def default_callbacks(cfg: TrainConfig, rank: int = 0) -> list[Callback]:
+    "Checkpoints (every process takes part: `save` checks the logged losses of all); samples, bars and logs on process 0."
+    cbs = [CheckpointCB(cfg.ckpt_every)]
+    if rank: return cbs
+    cbs.append(SampleCB(cfg.sample_every))
     if cfg.progress: cbs.append(ProgressCB())
     if cfg.tensorboard: cbs.append(TensorBoardCB(cfg.sample_every, cfg.gpu_stats_every))
     return cbs
