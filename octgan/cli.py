@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['build_parser', 'main']
 
-# %% ../nbs/12_cli.ipynb #ede2d271
+# %% ../nbs/12_cli.ipynb #ca21580d
 def _size(text: str):
     "'128' -> 128, '200x160' -> (200, 160)."
     try:
@@ -36,12 +36,16 @@ def _train_kw(a) -> dict:
                 max_steps=a.max_steps, sample_every=a.sample_every, ckpt_every=a.ckpt_every, keep_last=a.keep_last,
                 log_every=a.log_every, progress=not a.no_progress)
 
+def _report(tr, out):
+    "Where a finished run left its files (printed once, by process 0 under torchrun)."
+    if not tr.rank: print(f"done: {tr.iteration} steps; samples in {Path(out) / 'samples'}, checkpoint {tr.last_checkpoint}, "
+                          f"TensorBoard logs in {Path(out) / 'tb'}")
+
 def _cmd_train_progan(a):
     from octgan.progan_train import train_progan
     tr = train_progan(a.data, a.out, start_res=a.start_res, max_res=a.max_res, epochs=a.epochs, z_dim=a.z_dim,
                       in_channels=a.channels, critic_iters=a.critic_iters, lr=a.lr, resume=a.resume, **_train_kw(a))
-    if not tr.rank: print(f"done: {tr.iteration} steps; samples in {Path(a.out) / 'samples'}, checkpoint {tr.last_checkpoint}, "
-          f"TensorBoard logs in {Path(a.out) / 'tb'}")
+    _report(tr, a.out)
 
 def _cmd_train_dcgan(a):
     from octgan.dcgan import train_dcgan
@@ -50,8 +54,7 @@ def _cmd_train_dcgan(a):
                      base_channels=a.channels, img_channels=a.img_channels, attn_res=a.attn_res, ac_head=a.ac_head,
                      num_scales=a.num_scales, classes=a.classes.split(",") if a.classes else None, augment=a.augment,
                      resume=a.resume, **_train_kw(a))
-    if not tr.rank: print(f"done: {tr.iteration} steps; samples in {Path(a.out) / 'samples'}, checkpoint {tr.last_checkpoint}, "
-          f"TensorBoard logs in {Path(a.out) / 'tb'}")
+    _report(tr, a.out)
 
 def _label(text: str):
     "A class given on the command line: an index ('2') or a name ('DME')."
