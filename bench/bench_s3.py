@@ -1,11 +1,11 @@
 """Images/s of the S3 loader against a latency-bound store: sequential `get_object` versus parallel fetches.
 
-A moto S3 server runs in a child process on 127.0.0.1 (`octgan.s3.LocalS3Server`); the phantom set is uploaded to
-it; every request then goes through `octgan.s3.FaultyProxy`, a TCP proxy on loopback that holds each HTTP request
+A moto S3 server runs in a child process on 127.0.0.1 (`octgan.testing.LocalS3Server`); the phantom set is uploaded to
+it; every request then goes through `octgan.testing.FaultyProxy`, a TCP proxy on loopback that holds each HTTP request
 for `--latency` seconds before passing it on (requests on different connections overlap, as they would over a
 real network; the latency is added once per request, not per byte). Measured, all through the proxy:
 
-- `get_object, sequential`: a plain boto3 loop, one request at a time (the seed's loader, without decoding);
+- `get_object, sequential`: a plain boto3 loop, one request at a time (the usual one-by-one loader, without decoding);
 - `loader, max_workers=1`: `S3ImageDataset` batches through a `DataLoader`, one request at a time;
 - `loader, max_workers=W`: the same with `W` requests in flight per batch (`__getitems__`);
 - `get_object, W threads`: the fetch alone with `W` threads (what the network allows, for reference).
@@ -38,7 +38,8 @@ os.environ.pop("AWS_PROFILE", None); os.environ.pop("AWS_SESSION_TOKEN", None)
 
 from torch.utils.data import DataLoader
 from octgan.phantom import write_phantom_dataset
-from octgan.s3 import FaultyProxy, LocalS3Server, S3ImageDataset, s3_client, upload_folder, list_s3_objects
+from octgan.s3 import S3ImageDataset, s3_client, upload_folder, list_s3_objects
+from octgan.testing import FaultyProxy, LocalS3Server
 
 
 def loader_rate(url, endpoint, workers, args):

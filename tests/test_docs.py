@@ -52,7 +52,7 @@ def test_notebook_converts_to_html(nb):
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    "index and 11_widgets executed as the docs build does (tests/execute_nbs.py: no kernel, nbdev's skip flags), once per session."
+    "index and 12_widgets executed as the docs build does (tests/execute_nbs.py: no kernel, nbdev's skip flags), once per session."
     from filelock import FileLock
     from execnb.nbio import read_nb, write_nb
     root = tmp_path_factory.getbasetemp()
@@ -61,12 +61,12 @@ def executed(tmp_path_factory):
     with FileLock(str(root / "octgan-docs-executed.lock")):
         if not (out / "done").exists():
             out.mkdir(exist_ok=True)
-            for name in ("index.ipynb", "11_widgets.ipynb"):
+            for name in ("index.ipynb", "12_widgets.ipynb"):
                 nb = execute_notebook(NBS / name)
                 write_nb(nb, out / name)
                 (out / name.replace(".ipynb", ".html")).write_text(_html(nb))
             (out / "done").touch()
-    return {name: dict(nb=read_nb(out / name), html=out / name.replace(".ipynb", ".html")) for name in ("index.ipynb", "11_widgets.ipynb")}
+    return {name: dict(nb=read_nb(out / name), html=out / name.replace(".ipynb", ".html")) for name in ("index.ipynb", "12_widgets.ipynb")}
 
 def test_executed_notebooks_have_their_figures(executed):
     for name, r in executed.items():
@@ -78,7 +78,7 @@ def test_executed_notebooks_have_their_figures(executed):
         for png in pngs: assert f"data:image/png;base64,{png[:200]}" in page, name   # ... made it into the page
 
 def test_widgets_output_is_the_static_twin_without_a_kernel(executed):
-    nb = executed["11_widgets.ipynb"]["nb"]
+    nb = executed["12_widgets.ipynb"]["nb"]
     bundles = [o["data"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "data" in o]
     twins = [b for b in bundles if "octgan-static-widget" in "".join(b.get("text/html", ""))]
     assert len(twins) == 3                                          # alpha, latent, diffusion explorers
@@ -111,7 +111,7 @@ def _srcs(root): return [img.get_attribute("src") for img in root.find_elements(
 
 def test_alpha_slider_changes_the_picture_in_chromium(executed, browser):
     from selenium.webdriver.common.keys import Keys
-    browser.get(executed["11_widgets.ipynb"]["html"].as_uri())
+    browser.get(executed["12_widgets.ipynb"]["html"].as_uri())
     widgets = browser.find_elements("css selector", ".octgan-static-widget")
     assert len(widgets) == 3
     alpha = widgets[0]
@@ -135,7 +135,7 @@ def test_alpha_slider_changes_the_picture_in_chromium(executed, browser):
     assert not errors, errors
 
 def test_every_static_twin_responds(executed, browser):
-    browser.get(executed["11_widgets.ipynb"]["html"].as_uri())
+    browser.get(executed["12_widgets.ipynb"]["html"].as_uri())
     for w in browser.find_elements("css selector", ".octgan-static-widget"):
         for inp in w.find_elements("css selector", "input[type=range]"):
             before = _srcs(w)
@@ -200,7 +200,7 @@ def test_nbdev_proc_nbs(tmp_path, executed):
     for f in ("settings.ini", "_quarto.yml"): shutil.copy2(ROOT / f, proj / f)
     shutil.copytree(ROOT / "octgan", proj / "octgan", ignore=shutil.ignore_patterns("__pycache__"))
     from execnb.nbio import write_nb
-    write_nb(executed["11_widgets.ipynb"]["nb"], proj / "nbs" / "11_widgets.ipynb")
+    write_nb(executed["12_widgets.ipynb"]["nb"], proj / "nbs" / "12_widgets.ipynb")
     bin_ = tmp_path / "bin"; bin_.mkdir()
     (bin_ / "quarto").write_text("#!/bin/sh\necho 'fake quarto' >&2\nexit 1\n"); (bin_ / "quarto").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_}{os.pathsep}{os.environ['PATH']}"}
@@ -211,7 +211,7 @@ def test_nbdev_proc_nbs(tmp_path, executed):
     proc = proj / "_proc"
     for f in ("_quarto.yml", "sidebar.yml", "nbdev.yml", "styles.css", *[str(p.relative_to(NBS)) for p in ALL_NBS]):
         assert (proc / f).exists(), f
-    w = json.loads((proc / "11_widgets.ipynb").read_text())
+    w = json.loads((proc / "12_widgets.ipynb").read_text())
     src = "".join("".join(c["source"]) for c in w["cells"])
     assert "#| export" not in src and "#| hide" not in src                        # directives consumed
     outs = [o for c in w["cells"] for o in c.get("outputs", [])]
