@@ -9,7 +9,7 @@ different machines are comparable. On CUDA it also prints the peak memory of a s
 import argparse, time
 import torch
 from octgan.core import get_device, seed_everything
-from octgan.progan_train import ProGANTask, build_progan, progan_phases
+from octgan.progan import ProGANTask, build_progan, progan_phases
 from octgan.progan import steps_for
 from octgan.train import Trainer, TrainConfig, Phase
 

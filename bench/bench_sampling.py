@@ -20,7 +20,7 @@ from contextlib import nullcontext
 import torch
 from octgan.core import get_device, seed_everything
 from octgan.diffusion import NoiseScheduler, UNet, sample
-from octgan.diffusion_gan import few_step_scheduler, sample_few_step
+from octgan.ddgan import few_step_scheduler, sample_few_step
 
 
 def sync(device):

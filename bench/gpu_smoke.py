@@ -5,7 +5,7 @@ on the phantom data up to 64×64; prints throughput, losses, GPU stats and peak 
 """
 import argparse, math, tempfile, time
 import torch
-from octgan.progan_train import train_progan, generate
+from octgan.progan import train_progan, generate
 from octgan.train import gpu_stats, Callback
 
 

@@ -1,3 +1,4 @@
+"""octgan: generative models of medical images (retinal OCT, brain MRI), taught in notebooks."""
 __version__ = "0.1.0"
 
 def __getattr__(name):

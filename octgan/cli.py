@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_cli.ipynb #a593a5c4
 from __future__ import annotations
-import argparse, os, sys
+import argparse, inspect, os, sys
 from pathlib import Path
 
 # %% auto #0
@@ -36,7 +36,6 @@ def _names(text: str) -> list[str]: return [t for t in text.split(",") if t]
 # %% ../nbs/13_cli.ipynb #adac7cd5
 def _default(fn, name: str):
     "The default of parameter `name` of `fn` (or of a dataclass field), for the help text."
-    import inspect
     fields = getattr(fn, "__dataclass_fields__", None)
     if fields and name in fields: return fields[name].default
     p = inspect.signature(fn).parameters.get(name)
@@ -142,6 +141,10 @@ def _add_train_parser(sub, family):
     _opt(p, "--lr", type=float, help="learning rate (default: the family's)")
     _opt(p, "--classes", type=_names, help=f"comma-separated class folders to use (default: all, e.g. {','.join(OCT_CLASSES)})")
     if family.conditional: p.add_argument("--unconditional", action="store_true", help="ignore the classes: one model of all images")
+    if "diffaug" in inspect.signature(family.train).parameters:   # the families with a discriminator
+        _opt(p, "--diffaug", nargs="?", const=True, help="augment every image the discriminator sees, real and generated "
+             "alike (DiffAugment; small data sets); optionally a policy such as translation,cutout,color")
+        _opt(p, "--ada-target", type=float, help="adapt the augmentation probability to keep E[sign D(real)] near this value (ADA; e.g. 0.6)")
     add = FAMILY_OPTIONS.get(family.name, (None, None))[0]
     if add: add(p)
     _trainer_options(p)

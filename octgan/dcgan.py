@@ -12,6 +12,7 @@ from .data import ImageFolderDataset, parse_size, class_balance_weights
 from .layers import SelfAttention, sn, apply_spectral_norm
 from .losses import gradient_penalty, hinge_d_loss, hinge_g_loss, bce_d_loss, bce_g_loss, wgan_critic_loss, wgan_generator_loss
 from .train import Task, Phase, Trainer, TrainConfig, frozen
+from .augment import make_augment, parse_policy, AdaptiveAugment
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
@@ -185,7 +186,8 @@ class DCGANTask(Task):
     "A (conditional) DCGAN's per-batch maths: `critic_steps` D steps, then one G step, with hinge, BCE or WGAN-GP losses."
     ema = "G"
     def __init__(self, G: Generator, D: nn.Module, loss: str = "hinge", num_classes: int | None = None, ac_weight: float = 1.0,
-                 label_smoothing: float = 0.1, lambda_gp: float = 10.0, critic_steps: int = 1, config: dict | None = None):
+                 label_smoothing: float = 0.1, lambda_gp: float = 10.0, critic_steps: int = 1, config: dict | None = None,
+                 diffaug: bool | str | None = None, ada_target: float | None = None):
         if loss not in LOSSES: raise ValueError(f"loss {loss!r} is unknown: use one of {LOSSES}")
         num_classes = G.num_classes if num_classes is None else num_classes
         if G.num_classes != num_classes or getattr(D, "num_classes", num_classes) != num_classes:
@@ -194,7 +196,9 @@ class DCGANTask(Task):
         if critic_steps < 1: raise ValueError(f"critic_steps must be >= 1, got {critic_steps}: pass e.g. 1 (hinge, TTUR) or 5 (WGAN-GP)")
         self.G, self.D, self.loss, self.num_classes = G, D, loss, num_classes
         self.ac_weight, self.smooth, self.lambda_gp, self.critic_steps = ac_weight, label_smoothing, lambda_gp, critic_steps
-        self.config = dict(config or {})
+        self.augment = make_augment(diffaug, ada_target)
+        self.config = {**(config or {}), "diffaug": ",".join(parse_policy(diffaug)) or None,
+                       "ada_target": None if ada_target is None else float(ada_target)}
 
     def models(self): return {"G": self.G, "D": self.D}
 
@@ -207,21 +211,30 @@ class DCGANTask(Task):
         return {"hinge": hinge_g_loss, "bce": bce_g_loss, "wgan-gp": wgan_generator_loss}[self.loss](f)
 
     def d_loss(self, real, fake, y):
-        "D's loss on a real and a (detached) fake batch; returns (loss, parts to log)."
+        "D's loss on a real and a (detached) fake batch, both augmented by the task's `augment`; returns (loss, parts to log)."
         B, parts = len(real), {}
-        outs = _as_list(self.D(torch.cat([real, fake]), None if y is None else torch.cat([y, y])))
+        x = self.augment(torch.cat([real, fake]))     # what D sees, real and fake alike (the batch itself without diffaug)
+        outs = _as_list(self.D(x, None if y is None else torch.cat([y, y])))
+        self._observe(outs, B)
         loss = sum(self._adv_d(o[:B], o[B:]) for o, _ in outs) / len(outs)
         if outs[0][1] is not None:
             parts["ac_d"] = ac = sum(F.cross_entropy(c[:B].float(), y) for _, c in outs) / len(outs)
             loss = loss + self.ac_weight * ac
         if self.loss == "wgan-gp":
-            parts["gp"] = gp = gradient_penalty(lambda x, yy: d_logits(self.D, x, yy), real, fake, y)
+            # at interpolates of the images D saw, augmented ones included, as in DiffAugment's WGAN-GP code
+            parts["gp"] = gp = gradient_penalty(lambda xi, yy: d_logits(self.D, xi, yy), x[:B], x[B:], y)
             loss = loss + self.lambda_gp * gp
         return loss, parts
 
+    @torch.no_grad()
+    def _observe(self, outs, B):
+        "ADA's r_t = E[sign D(real)] (scales averaged), about the real/fake midpoint for a WGAN critic, whose scores have no fixed zero."
+        r, f = (torch.stack([o[s].float() for o, _ in outs]).mean(0) for s in (slice(None, B), slice(B, None)))
+        self.augment.observe(r - (r.mean() + f.mean()) / 2 if self.loss == "wgan-gp" else r)
+
     def g_loss(self, fake, y):
-        "G's loss through D (call it with D frozen); returns (loss, parts to log)."
-        outs, parts = _as_list(self.D(fake, y)), {}
+        "G's loss through D (call it with D frozen) on the augmented fakes; returns (loss, parts to log)."
+        outs, parts = _as_list(self.D(self.augment(fake), y)), {}
         loss = sum(self._adv_g(o) for o, _ in outs) / len(outs)
         if outs[0][1] is not None:
             parts["ac_g"] = ac = sum(F.cross_entropy(c.float(), y) for _, c in outs) / len(outs)
@@ -241,7 +254,9 @@ class DCGANTask(Task):
             tr.step("D", d_loss)
         with frozen(self.D), tr.autocast(): g_loss, gparts = self.g_loss(fake, y)
         tr.step("G", g_loss)
-        return {"d": d_loss, "g": g_loss, **parts, **gparts}
+        out = {"d": d_loss, "g": g_loss, **parts, **gparts}
+        if isinstance(self.augment, AdaptiveAugment): out["aug_p"] = torch.tensor(self.augment.p, device=real.device)
+        return out
 
     def make_fixed(self, n, generator):
         fixed = {"z": torch.randn(n, self.G.z_dim, generator=generator)}
@@ -249,6 +264,8 @@ class DCGANTask(Task):
         return fixed
 
     def sample(self, model, fixed): return model(fixed["z"], fixed.get("y"))
+    def state_dict(self): return {"augment": self.augment.state_dict()}
+    def load_state_dict(self, state): self.augment.load_state_dict(state.get("augment", {}))   # older runs have none
 
 # %% ../nbs/07_dcgan.ipynb #1852babb
 LOSS_DEFAULTS = {"hinge": ({"G": 1e-4, "D": 4e-4}, (0.0, 0.9)),
@@ -287,10 +304,12 @@ def train_dcgan(data, out_dir: str | Path = "runs/dcgan", *, size=64, num_classe
                 upsample: str = "transpose", cond: str = "bn", ac_head: bool = False, projection: bool = True,
                 num_scales: int = 1, max_mult: int = 8, ac_weight: float = 1.0, label_smoothing: float = 0.1, lambda_gp: float = 10.0,
                 critic_steps: int = 1, lr: float | dict | None = None, betas=None, classes=None, augment: bool = False,
-                resume: str | Path | None = None, seed: int = 0, cbs=(), fit: bool = True, **train_kw) -> Trainer:
+                diffaug: bool | str | None = None, ada_target: float | None = None, resume: str | Path | None = None,
+                seed: int = 0, cbs=(), fit: bool = True, **train_kw) -> Trainer:
     """Train a DCGAN on `data` (an OCT2017-style folder, or a dataset of (image, label)); `num_classes=None`: unconditional.
 
-    `classes`: for a folder, which class sub-folders to use; for a dataset without `.classes`, the names of its labels."""
+    `classes`: for a folder, which class sub-folders to use; for a dataset without `.classes`, the names of its labels.
+    `augment`: random flips of a folder's images; `diffaug`/`ada_target`: differentiable augmentation of every image D sees."""
     if loss not in LOSSES: raise ValueError(f"loss {loss!r} is unknown: use one of {LOSSES}")
     ds = ImageFolderDataset(data, classes=classes, size=size, channels=img_channels, augment=augment) if isinstance(data, (str, Path)) else data
     if num_classes == "auto": num_classes = len(ds.classes) if hasattr(ds, "classes") else max(dataset_targets(ds)) + 1
@@ -305,7 +324,7 @@ def train_dcgan(data, out_dir: str | Path = "runs/dcgan", *, size=64, num_classe
     seed_everything(seed)   # before building the models: a run is reproducible from its seed
     G, D = build_dcgan(size, num_classes, z_dim, embed_dim, img_channels, base_channels, attn_res, upsample, ac_head,
                        projection, num_scales, max_mult, cond)
-    task = DCGANTask(G, D, loss, num_classes, ac_weight, label_smoothing, lambda_gp, critic_steps, config)
+    task = DCGANTask(G, D, loss, num_classes, ac_weight, label_smoothing, lambda_gp, critic_steps, config, diffaug, ada_target)
     phase = Phase(ds, batch_size=batch_size, epochs=epochs, name=f"{h}x{w}",
                   weights=class_balance_weights(targets) if balanced else None)
     d_lr, d_betas = LOSS_DEFAULTS[loss]

@@ -10,9 +10,10 @@ import torch.nn as nn
 from .core import seed_everything
 from .train import Task, Trainer, Phase, TrainConfig, frozen
 from .losses import nonsat_d_loss, nonsat_g_loss, r1_penalty
+from .augment import make_augment, parse_policy, AdaptiveAugment
 from .diffusion import (NoiseScheduler, UNet, DDPMSampler, register_sampler, sample, sample_run, _training_data,
                               _unet_kwargs, _unpack, _hw)
-from .diffusion_gan import TimeConditionedDiscriminator, build_diffusion_gan, _judge
+from .diffusion_gan import TimeConditionedDiscriminator, build_diffusion_gan, augment_with_cond, _judge
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
@@ -36,7 +37,7 @@ class DDGANTask(Task):
     "Few-step denoising diffusion GAN: G(x_t, z, t) -> x0_hat, fake x_{t-1} ~ q(x_{t-1} | x_t, x0_hat), D(x_{t-1}, t | x_t)."
     ema = "G"
     def __init__(self, gen: nn.Module, disc: nn.Module, scheduler: NoiseScheduler | None = None, r1_gamma: float = 0.05,
-                 image_size=32, classes=None):
+                 image_size=32, classes=None, diffaug: bool | str | None = None, ada_target: float | None = None):
         self.gen, self.disc = gen, disc
         self.scheduler = scheduler or few_step_scheduler(4)
         if self.scheduler.prediction_type != "sample":
@@ -47,9 +48,11 @@ class DDGANTask(Task):
         T, num_classes = self.scheduler.num_train_timesteps, getattr(gen, "num_classes", None)
         if classes is not None and (not num_classes or len(classes) != num_classes):
             raise ValueError(f"got class names {list(classes)} for num_classes={num_classes}: pass one name per class, or classes=None")
+        self.augment = make_augment(diffaug, ada_target)
         self.config = {"family": "ddgan", "unet": dict(gen.config), "disc": dict(disc.config), "scheduler": dict(self.scheduler.config),
                        "r1_gamma": r1_gamma, "image_size": list(self.image_size), "sample_method": "few_step", "sample_steps": T,
-                       "num_classes": num_classes, "classes": None if classes is None else [str(c) for c in classes]}
+                       "num_classes": num_classes, "classes": None if classes is None else [str(c) for c in classes],
+                       "diffaug": ",".join(parse_policy(diffaug)) or None, "ada_target": None if ada_target is None else float(ada_target)}
 
     def models(self): return {"G": self.gen, "D": self.disc}
 
@@ -74,13 +77,20 @@ class DDGANTask(Task):
         with tr.autocast():
             x0_hat = self.generate(self.gen, x_t, t, y=y).float()
             fake_prev = s.posterior_sample(x0_hat, x_t, t)
-            d_loss = nonsat_d_loss(*_judge(self.disc, x_prev, fake_prev.detach(), t, x_t))
-        if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, x_prev, t, x_t)
+            # D compares x_{t-1} with x_t pixel by pixel: one augmentation draw per pair keeps the two aligned
+            d_real, d_fake, xr_seen, cr_seen = _judge(self.disc, x_prev, fake_prev.detach(), t, x_t, self.augment)
+            d_loss = nonsat_d_loss(d_real, d_fake)
+        self.augment.observe(d_real)
+        # R1 at the real pairs D judged, augmented ones included (DiffAugment's choice for its gradient penalty)
+        if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, xr_seen, t, cr_seen)
         tr.step("D", d_loss)
+        xg, cg = augment_with_cond(self.augment, fake_prev, x_t)
         with frozen(self.disc), tr.autocast():
-            g_loss = nonsat_g_loss(self.disc(fake_prev, t, x_t))
+            g_loss = nonsat_g_loss(self.disc(xg, t, cg))
         tr.step("G", g_loss)
-        return {"g": g_loss, "d": d_loss}
+        out = {"g": g_loss, "d": d_loss}
+        if isinstance(self.augment, AdaptiveAugment): out["aug_p"] = torch.tensor(self.augment.p, device=x0.device)
+        return out
 
     def make_fixed(self, n, generator):
         T, C = self.scheduler.num_train_timesteps, getattr(self.gen, "in_channels", 1)
@@ -92,6 +102,8 @@ class DDGANTask(Task):
 
     def sample(self, model, fixed):
         return sample_few_step(model, self.scheduler, noise=fixed["noise"], z=fixed.get("z"), step_noise=fixed["step_noise"], y=fixed.get("y"))
+    def state_dict(self): return {"augment": self.augment.state_dict()}
+    def load_state_dict(self, state): self.augment.load_state_dict(state.get("augment", {}))   # older runs have none
 
 # %% ../nbs/09b_ddgan.ipynb #6a8bce54
 @register_sampler
@@ -130,14 +142,16 @@ def sample_few_step(G, scheduler: NoiseScheduler, n: int = 16, size=32, generato
 def train_ddgan(data, out_dir, *, num_steps: int = 4, scheduler: NoiseScheduler | None = None, z_dim: int = 100,
                 unet_kwargs: dict | None = None, disc_kwargs: dict | None = None, r1_gamma: float = 0.05, size=None,
                 channels: int = 1, classes=None, num_classes="auto", epochs: int = 1, batch_size: int = 32,
-                lr: float | dict | None = None, seed: int = 0, resume=None, cbs=(), fit: bool = True, **train_kw) -> Trainer:
+                lr: float | dict | None = None, seed: int = 0, resume=None, cbs=(), fit: bool = True,
+                diffaug: bool | str | None = None, ada_target: float | None = None, **train_kw) -> Trainer:
     "Train a `num_steps`-step DDGAN (or one on `scheduler`) on `data` (image folder, Dataset, image tensor or (images, labels)); `train_kw` go to `TrainConfig`."
     ds, num_classes, names = _training_data(data, size, channels, classes, num_classes)
     x = _unpack(ds[0])[0]; C = x.shape[0]
     seed_everything(seed)   # before the models are built: a run is reproducible from its seed
     gen = UNet(**_unet_kwargs(unet_kwargs, C, num_classes=num_classes, z_dim=z_dim))
     disc = TimeConditionedDiscriminator(**{"in_channels": C, "cond_channels": C, **(disc_kwargs or {})})
-    task = DDGANTask(gen, disc, scheduler or few_step_scheduler(num_steps), r1_gamma, image_size=tuple(x.shape[-2:]), classes=names)
+    task = DDGANTask(gen, disc, scheduler or few_step_scheduler(num_steps), r1_gamma, image_size=tuple(x.shape[-2:]), classes=names,
+                     diffaug=diffaug, ada_target=ada_target)
     cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1.6e-4, "D": 1.25e-4} if lr is None else lr,
                       betas=train_kw.pop("betas", (0.5, 0.9)), seed=seed, **train_kw)
     tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"ddgan-{task.scheduler.num_train_timesteps}"), cfg, cbs=list(cbs))

@@ -12,13 +12,14 @@ from .core import seed_everything
 from .train import Task, Trainer, Phase, TrainConfig, frozen
 from .layers import apply_spectral_norm
 from .losses import nonsat_d_loss, nonsat_g_loss, r1_penalty
+from .augment import make_augment, parse_policy, AdaptiveAugment
 from .diffusion import (NoiseScheduler, UNet, timestep_embedding, diffusion_loss, min_snr_weight, sample,
                               sample_run, _training_data, _unet_kwargs, _unpack, _hw, _call)
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
-__all__ = ['DBlock', 'TimeConditionedDiscriminator', 'warmup_weight', 'DiffusionGANTask', 'train_diffusion_gan',
-           'build_diffusion_gan', 'generate']
+__all__ = ['DBlock', 'TimeConditionedDiscriminator', 'augment_with_cond', 'warmup_weight', 'DiffusionGANTask',
+           'train_diffusion_gan', 'build_diffusion_gan', 'generate']
 
 # %% ../nbs/09_diffusion_gan.ipynb #8cb9a1c9
 class DBlock(nn.Module):
@@ -64,10 +65,18 @@ class TimeConditionedDiscriminator(nn.Module):
         return self.out(h).squeeze(1) + (self.proj(emb) * h).sum(1)
 
 # %% ../nbs/09_diffusion_gan.ipynb #7f4353ed
-def _judge(D, real, fake, t, cond=None):
-    "D's logits on real and fake in one forward pass (one spectral-norm power iteration, half the kernel launches)."
-    both = D(torch.cat([real, fake]), torch.cat([t, t]), None if cond is None else torch.cat([cond, cond]))
-    return both.chunk(2)
+def augment_with_cond(augment, x: torch.Tensor, cond: torch.Tensor | None = None):
+    "`(augment(x), cond)`, where each image and its condition image share one draw (the same shift, hole, brightness and contrast)."
+    if cond is None or not augment.enabled: return augment(x), cond
+    both = augment(torch.cat([x, cond.to(x.dtype)], 1))
+    return both[:, :x.shape[1]], both[:, x.shape[1]:]
+
+def _judge(D, real, fake, t, cond=None, augment=None):
+    "D's logits on real and fake in one forward pass (one spectral-norm power iteration), and the real images and conditions it saw."
+    x, c = torch.cat([real, fake]), None if cond is None else torch.cat([cond, cond])
+    if augment is not None: x, c = augment_with_cond(augment, x, c)
+    d_real, d_fake = D(x, torch.cat([t, t]), c).chunk(2)
+    return d_real, d_fake, x[:len(real)], None if c is None else c[:len(real)]
 
 def warmup_weight(step: int, max_weight: float, warmup_steps: int) -> float:
     "Linear warm-up of a loss weight: 0 at step 0, `max_weight` from `warmup_steps` on."
@@ -79,7 +88,8 @@ class DiffusionGANTask(Task):
     ema = "G"
     def __init__(self, unet: nn.Module, disc: nn.Module, scheduler: NoiseScheduler | None = None, adv_weight: float = 0.1,
                  warmup_steps: int = 500, adv_t_max: int | None = 250, min_snr_gamma: float | None = 5.0,
-                 r1_gamma: float = 0.0, image_size=32, sample_steps: int = 50, sample_method: str = "ddim", classes=None):
+                 r1_gamma: float = 0.0, image_size=32, sample_steps: int = 50, sample_method: str = "ddim", classes=None,
+                 diffaug: bool | str | None = None, ada_target: float | None = None):
         self.unet, self.disc, self.scheduler = unet, disc, scheduler or NoiseScheduler()
         T = self.scheduler.num_train_timesteps
         self.adv_t_max = T if adv_t_max is None else int(adv_t_max)
@@ -92,11 +102,13 @@ class DiffusionGANTask(Task):
         num_classes = getattr(unet, "num_classes", None)
         if classes is not None and (not num_classes or len(classes) != num_classes):
             raise ValueError(f"got class names {list(classes)} for num_classes={num_classes}: pass one name per class, or classes=None")
+        self.augment = make_augment(diffaug, ada_target)
         self.config = {"family": "diffusion_gan", "strategy": "ddpm", "unet": dict(unet.config), "disc": dict(disc.config),
                        "num_classes": num_classes, "classes": None if classes is None else [str(c) for c in classes],
                        "scheduler": dict(self.scheduler.config), "adv_weight": adv_weight, "warmup_steps": warmup_steps, "adv_t_max": self.adv_t_max,
                        "min_snr_gamma": min_snr_gamma, "r1_gamma": r1_gamma, "image_size": list(self.image_size),
-                       "sample_steps": sample_steps, "sample_method": sample_method}
+                       "sample_steps": sample_steps, "sample_method": sample_method,
+                       "diffaug": ",".join(parse_policy(diffaug)) or None, "ada_target": None if ada_target is None else float(ada_target)}
 
     def models(self): return {"G": self.unet, "D": self.disc}
     def lam(self, step: int) -> float: return warmup_weight(step, self.adv_weight, self.warmup_steps)
@@ -119,14 +131,21 @@ class DiffusionGANTask(Task):
         m = t < self.adv_t_max
         xr, xf, ta, ca = x0[m], x0_hat[m], t[m], (None if cond is None else cond[m])
         if len(ta):
-            with tr.autocast(): d_loss = nonsat_d_loss(*_judge(self.disc, xr, xf.detach(), ta, ca))
-            if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, xr, ta, ca)
+            with tr.autocast():
+                d_real, d_fake, xr_seen, cr_seen = _judge(self.disc, xr, xf.detach(), ta, ca, self.augment)
+                d_loss = nonsat_d_loss(d_real, d_fake)
+            self.augment.observe(d_real)
+            # R1 at the reals D judged, augmented ones included (DiffAugment's choice for its gradient penalty)
+            if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, xr_seen, ta, cr_seen)
             tr.step("D", d_loss)
-            with frozen(self.disc), tr.autocast(): adv = nonsat_g_loss(self.disc(xf, ta, ca))
+            xg, cg = augment_with_cond(self.augment, xf, ca)
+            with frozen(self.disc), tr.autocast(): adv = nonsat_g_loss(self.disc(xg, ta, cg))
         else: d_loss = adv = torch.zeros((), device=x0.device)
         lam = self.lam(tr.iteration)
         tr.step("G", diff + lam * adv)
-        return {"diff": diff, "adv": adv, "d": d_loss, "lam": torch.tensor(lam)}
+        out = {"diff": diff, "adv": adv, "d": d_loss, "lam": torch.tensor(lam, device=x0.device)}
+        if isinstance(self.augment, AdaptiveAugment): out["aug_p"] = torch.tensor(self.augment.p, device=x0.device)
+        return out
 
     @torch.no_grad()
     def eval_loss(self, model, x0, levels=(50, 250, 500, 750), seed: int = 0) -> float:
@@ -143,6 +162,8 @@ class DiffusionGANTask(Task):
 
     def sample(self, model, fixed):
         return sample(model, self.scheduler, noise=fixed["noise"], y=fixed.get("y"), steps=self.sample_steps, method=self.sample_method)
+    def state_dict(self): return {"augment": self.augment.state_dict()}
+    def load_state_dict(self, state): self.augment.load_state_dict(state.get("augment", {}))   # older runs have none
 
 # %% ../nbs/09_diffusion_gan.ipynb #b9068109
 def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = None, unet_kwargs: dict | None = None,
@@ -150,7 +171,8 @@ def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = Non
                         adv_t_max: int | None = 250, min_snr_gamma: float | None = 5.0, r1_gamma: float = 0.0,
                         sample_steps: int = 50, sample_method: str = "ddim", size=None, channels: int = 1, classes=None,
                         num_classes="auto", epochs: int = 1, batch_size: int = 32, lr: float | dict | None = None,
-                        seed: int = 0, resume=None, cbs=(), fit: bool = True, **train_kw) -> Trainer:
+                        seed: int = 0, resume=None, cbs=(), fit: bool = True, diffaug: bool | str | None = None,
+                        ada_target: float | None = None, **train_kw) -> Trainer:
     "Train the diffusion-GAN hybrid on `data` (image folder, Dataset, image tensor or (images, labels)); `train_kw` go to `TrainConfig`."
     ds, num_classes, names = _training_data(data, size, channels, classes, num_classes)
     x = _unpack(ds[0])[0]; C = x.shape[0]
@@ -158,7 +180,8 @@ def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = Non
     unet = UNet(**_unet_kwargs(unet_kwargs, C, num_classes=num_classes))
     disc = TimeConditionedDiscriminator(**{"in_channels": C, "cond_channels": C, **(disc_kwargs or {})})
     task = DiffusionGANTask(unet, disc, scheduler, adv_weight, warmup_steps, adv_t_max, min_snr_gamma, r1_gamma,
-                            image_size=tuple(x.shape[-2:]), sample_steps=sample_steps, sample_method=sample_method, classes=names)
+                            image_size=tuple(x.shape[-2:]), sample_steps=sample_steps, sample_method=sample_method, classes=names,
+                            diffaug=diffaug, ada_target=ada_target)
     cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1e-4, "D": 2e-4} if lr is None else lr,
                       betas=train_kw.pop("betas", (0.5, 0.99)), seed=seed, **train_kw)
     tr = Trainer(task, Phase(ds, batch_size, epochs, name="diffusion-gan"), cfg, cbs=list(cbs))

@@ -14,6 +14,7 @@ from .core import seed_everything
 from .data import ImageFolderDataset, PROGAN_BATCH_SIZES, parse_size
 from .layers import PixelNorm, EqualizedConv2d, EqualizedLinear, MinibatchStdDev
 from .losses import gradient_penalty, wgan_critic_loss, wgan_generator_loss
+from .augment import make_augment, parse_policy, AdaptiveAugment
 from .train import Task, Phase, Trainer, TrainConfig, frozen
 from .families import Family, register_family, generate as _family_generate
 
@@ -180,11 +181,15 @@ def count_params(model: nn.Module, steps: int) -> int:
 
 # %% ../nbs/06_progan.ipynb #306ba0f4
 def progan_critic_loss(critic, real: torch.Tensor, fake: torch.Tensor, alpha: float, steps: int,
-                       lambda_gp: float = 10., drift: float = 1e-3) -> tuple[torch.Tensor, dict]:
-    "WGAN-GP critic loss with ProGAN's drift term, at phase `steps`/`alpha`; returns (loss, parts for logging)."
+                       lambda_gp: float = 10., drift: float = 1e-3, augment=None) -> tuple[torch.Tensor, dict]:
+    "WGAN-GP critic loss with ProGAN's drift term, at phase `steps`/`alpha`, on images passed through `augment` if given; returns (loss, parts for logging)."
     fake = fake.detach()
+    if augment is not None and augment.enabled: real, fake = augment.augment_pair(real, fake)
     real_scores = critic(real, alpha, steps).float()
     fake_scores = critic(fake, alpha, steps).float()
+    if augment is not None:   # ADA's r_t = E[sign D(real)], about the real/fake midpoint: a WGAN critic's scores have no fixed zero
+        augment.observe(real_scores.detach() - (real_scores.mean() + fake_scores.mean()).detach() / 2)
+    # the penalty's interpolates lie between the images the critic saw, augmented ones included, as in DiffAugment's WGAN-GP code
     gp = gradient_penalty(critic, real, fake, alpha, steps)
     loss = wgan_critic_loss(real_scores, fake_scores, drift=drift) + lambda_gp * gp
     with torch.no_grad():
@@ -192,8 +197,9 @@ def progan_critic_loss(critic, real: torch.Tensor, fake: torch.Tensor, alpha: fl
                  "drift": real_scores.pow(2).mean(), "real": real_scores.mean(), "fake": fake_scores.mean()}
     return loss, parts
 
-def progan_generator_loss(critic, fake: torch.Tensor, alpha: float, steps: int) -> torch.Tensor:
-    "WGAN generator loss -E[critic(fake)] at phase `steps`/`alpha`."
+def progan_generator_loss(critic, fake: torch.Tensor, alpha: float, steps: int, augment=None) -> torch.Tensor:
+    "WGAN generator loss -E[critic(fake)] at phase `steps`/`alpha`, the fakes passed through `augment` if given (gradients flow through it)."
+    if augment is not None and augment.enabled: fake = augment(fake)
     return wgan_generator_loss(critic(fake, alpha, steps).float())
 
 # %% ../nbs/06_progan.ipynb #1b29ee2b
@@ -205,10 +211,12 @@ class ProGANTask(Task):
     "ProGAN's per-batch maths: `critic_iters` WGAN-GP critic steps, then one generator step, at the phase's resolution."
     ema = "G"
     def __init__(self, G: Generator, D: Discriminator, z_dim: int, critic_iters: int = 1, lambda_gp: float = 10.0,
-                 drift: float = 1e-3, config: dict | None = None):
+                 drift: float = 1e-3, config: dict | None = None, diffaug: bool | str | None = None, ada_target: float | None = None):
         self.G, self.D, self.z_dim = G, D, z_dim
         self.critic_iters, self.lambda_gp, self.drift = critic_iters, lambda_gp, drift
-        self.config = dict(config or {})
+        self.augment = make_augment(diffaug, ada_target)
+        self.config = {**(config or {}), "diffaug": ",".join(parse_policy(diffaug)) or None,
+                       "ada_target": None if ada_target is None else float(ada_target)}
         self.steps, self.alpha, self.fade = 0, 1.0, False
 
     def models(self): return {"G": self.G, "D": self.D}
@@ -222,18 +230,23 @@ class ProGANTask(Task):
         for _ in range(self.critic_iters):
             z = torch.randn(len(real), self.z_dim, device=real.device)
             with torch.no_grad(), tr.autocast(): fake = self.G(z, a, self.steps)
-            with tr.autocast(): d_loss, parts = progan_critic_loss(self.D, real, fake.float(), a, self.steps, self.lambda_gp, self.drift)
+            with tr.autocast():
+                d_loss, parts = progan_critic_loss(self.D, real, fake.float(), a, self.steps, self.lambda_gp, self.drift, self.augment)
             tr.step("D", d_loss)
         z = torch.randn(len(real), self.z_dim, device=real.device)
         with frozen(self.D), tr.autocast():
-            g_loss = progan_generator_loss(self.D, self.G(z, a, self.steps), a, self.steps)
+            g_loss = progan_generator_loss(self.D, self.G(z, a, self.steps), a, self.steps, self.augment)
         tr.step("G", g_loss)
-        return {"d": d_loss, "g": g_loss, "gp": parts["gp"]}
+        out = {"d": d_loss, "g": g_loss, "gp": parts["gp"]}
+        if isinstance(self.augment, AdaptiveAugment): out["aug_p"] = torch.tensor(self.augment.p, device=real.device)
+        return out
 
     def make_fixed(self, n, generator): return {"z": torch.randn(n, self.z_dim, generator=generator)}
     def sample(self, model, fixed): return model(fixed["z"], self.alpha, self.steps)
-    def state_dict(self): return {"steps": self.steps, "alpha": self.alpha}
-    def load_state_dict(self, state): self.steps, self.alpha = state["steps"], state["alpha"]
+    def state_dict(self): return {"steps": self.steps, "alpha": self.alpha, "augment": self.augment.state_dict()}
+    def load_state_dict(self, state):
+        self.steps, self.alpha = state["steps"], state["alpha"]
+        self.augment.load_state_dict(state.get("augment", {}))   # checkpoints from before augmentation have none
 
 # %% ../nbs/06_progan.ipynb #1ad7904d
 class _AtSize(Dataset):
@@ -282,7 +295,8 @@ def train_progan(data, out_dir: str | Path = "runs/progan", *, size=None, epochs
                  lr: float | dict | None = None, seed: int = 0, resume: str | Path | None = None, cbs=(), fit: bool = True,
                  start_res: int = 4, max_res: int | None = None, batch_sizes: dict | None = None, z_dim: int = 256,
                  in_channels: int = 256, img_channels: int = 1, factors=PROGAN_FACTORS, critic_iters: int = 1,
-                 lambda_gp: float = 10.0, drift: float = 1e-3, betas=(0.0, 0.99), classes=None, **train_kw) -> Trainer:
+                 lambda_gp: float = 10.0, drift: float = 1e-3, betas=(0.0, 0.99), classes=None, diffaug: bool | str | None = None,
+                 ada_target: float | None = None, **train_kw) -> Trainer:
     "Train ProGAN progressively on `data` (an OCT2017-style folder or a dataset of images) from `start_res` to `size` (= `max_res`)."
     max_res = _final_resolution(size, max_res)
     ds = ImageFolderDataset(data, classes=classes, size=start_res, channels=img_channels) if isinstance(data, (str, Path)) else data
@@ -291,7 +305,7 @@ def train_progan(data, out_dir: str | Path = "runs/progan", *, size=None, epochs
               "factors": [float(f) for f in factors], "max_resolution": max_resolution}
     seed_everything(seed)
     G, D = build_progan(z_dim, in_channels, img_channels, factors, max_resolution)
-    task = ProGANTask(G, D, z_dim, critic_iters, lambda_gp, drift, config)
+    task = ProGANTask(G, D, z_dim, critic_iters, lambda_gp, drift, config, diffaug, ada_target)
     cfg = TrainConfig(out_dir=str(out_dir), lr=PROGAN_LR if lr is None else lr, betas=betas, seed=seed, **train_kw)
     tr = Trainer(task, progan_phases(ds, start_res, max_res, epochs, batch_sizes, batch_size), cfg, cbs=cbs)
     if resume is not None: tr.load(resume)
