@@ -160,8 +160,9 @@ def real_splits(data=None, size=32, n_train: int = 256, n_eval: int = 200, seed:
 FAMILIES = ("progan", "dcgan", "diffusion", "diffusion_gan", "ddgan")
 GAN_FAMILIES = ("progan", "dcgan", "diffusion_gan", "ddgan")      # the families with a discriminator for DiffAugment
 
-PRESETS = {"quick": {"size": 32, "n_train": 256, "n_eval": 200, "images": 1280, "batch_size": 32},
-           "full": {"size": 64, "n_train": 1000, "n_eval": 1000, "images": 64000, "batch_size": 32}}
+PRESETS = {"quick": {"size": 32, "n_train": 256, "n_eval": 200, "images": 1_280, "batch_size": 32},
+           "full": {"size": 64, "n_train": 1000, "n_eval": 500, "images": 12_800, "batch_size": 32},
+           "gpu": {"size": 128, "n_train": 1000, "n_eval": 2000, "images": 512_000, "batch_size": 64}}
 
 _TINY_UNET = {"base": 16, "channel_mults": [1, 2], "attn_resolutions": []}
 RECIPES = {
@@ -171,11 +172,12 @@ RECIPES = {
               "diffusion_gan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "warmup_steps": 10,
                                 "sample_steps": 10, "ema_decay": 0.9},
               "ddgan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "z_dim": 32, "ema_decay": 0.9}},
-    "full": {"progan": {"z_dim": 128, "in_channels": 128},
-             "dcgan": {"base_channels": 32},
-             "diffusion": {},
-             "diffusion_gan": {},
-             "ddgan": {}},
+    "full": {"progan": {"z_dim": 64, "in_channels": 64, "ema_decay": 0.98},
+             "dcgan": {"ema_decay": 0.98},
+             "diffusion": {"ema_decay": 0.98},
+             "diffusion_gan": {"warmup_steps": 100, "ema_decay": 0.98},
+             "ddgan": {"unet_kwargs": {"base": 16}, "disc_kwargs": {"base": 16}, "ema_decay": 0.98}},
+    "gpu": {name: {} for name in FAMILIES},                       # every family's own defaults
 }
 
 # %% ../nbs/14_compare.ipynb #3e1ba45f
@@ -233,7 +235,7 @@ def _draw(model, n: int, seed: int, chunk: int = 250) -> tuple[torch.Tensor, tor
     return imgs, labels, 1000 * (time.perf_counter() - t0) / n
 
 # %% ../nbs/14_compare.ipynb #3e980af7
-_COLUMNS = (("FID ↓", "fid", "{:.1f}"), ("KID ↓", "kid", "{:.4f}"), ("precision ↑", "precision", "{:.2f}"),
+_COLUMNS = (("FID ↓", "fid", "{:.1f}"), ("KID ↓", "kid", "{:.3g}"), ("precision ↑", "precision", "{:.2f}"),
             ("recall ↑", "recall", "{:.2f}"), ("C2ST (0.5 best)", "c2st", "{:.2f}"), ("cond. acc. ↑", "cond_acc", "{:.2f}"),
             ("memorized ↓", "memorized", "{:.1%}"), ("MS-SSIM (≈ real)", "ms_ssim", "{:.3f}"),
             ("sample ms/img", "sample_ms", "{:.2f}"), ("train img/s", "train_img_s", "{:.0f}"), ("train s", "train_s", "{:.1f}"))
@@ -302,14 +304,16 @@ def _say(verbose: bool, row: dict):
     print(f"{row['name']:<24} FID {row['fid']:8.2f}  C2ST {row['c2st']:.2f}  precision {row['precision']:.2f}  "
           f"recall {row['recall']:.2f}{t}{s}", flush=True)
 
-def compare(families=None, data=None, *, quick: bool = False, size=None, n_train: int | None = None,
-            n_eval: int | None = None, images: int | None = None, batch_size: int | None = None, seed: int = 0,
-            out="runs/compare", diffaug=False, train_sizes=None, recipes: dict | None = None, conditional: bool = True,
-            untrained: str | None = None, feature="domain", classifier: nn.Module | None = None, device=None,
-            overwrite: bool = False, verbose: bool = True) -> dict:
+def compare(families=None, data=None, *, quick: bool = False, preset: str | None = None, size=None,
+            n_train: int | None = None, n_eval: int | None = None, images: int | None = None,
+            batch_size: int | None = None, seed: int = 0, out="runs/compare", diffaug=False, train_sizes=None,
+            recipes: dict | None = None, conditional: bool = True, untrained: str | None = None, feature="domain",
+            classifier: nn.Module | None = None, device=None, overwrite: bool = False, verbose: bool = True) -> dict:
     "Train each family on the same data, size and image budget; score them and two reference rows against held-out real images."
     from octgan.families import get_family, load, GenerativeModel
-    mode = "quick" if quick else "full"
+    mode = preset or ("quick" if quick else "full")
+    if mode not in PRESETS: raise ValueError(f"preset {mode!r} is unknown: use one of {sorted(PRESETS)}")
+    if quick and mode != "quick": raise ValueError(f"quick=True and preset={mode!r} disagree: pass only one of them")
     p = PRESETS[mode]
     size = p["size"] if size is None else size
     n_eval, images, batch_size = (p[k] if v is None else v for k, v in (("n_eval", n_eval), ("images", images), ("batch_size", batch_size)))
@@ -394,7 +398,8 @@ def _ints(text: str) -> list[int]:
     return vals
 
 def _add_compare_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--quick", action="store_true", help="tiny sizes: the whole comparison in minutes on a CPU")
+    p.add_argument("--quick", action="store_true", help="tiny sizes: the whole comparison in minutes on a CPU (= --preset quick)")
+    p.add_argument("--preset", default=None, choices=sorted(PRESETS), help="sizes, budget and recipes (default: full)")
     p.add_argument("--families", default=None, help=f"comma-separated, from {','.join(FAMILIES)} (default: all)")
     p.add_argument("--data", default=None, help="a folder of images, flat or one sub-folder per class (default: phantoms made on the fly)")
     p.add_argument("--size", type=int, default=None, help="image side in pixels (quick: 32, full: 64)")
@@ -417,7 +422,7 @@ def _add_compare_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def _cmd_compare(a) -> dict:
     sizes = a.n_train or []
     classifier = load_domain_classifier(a.classifier) if a.classifier else None
-    res = compare(a.families.split(",") if a.families else None, a.data, quick=a.quick, size=a.size,
+    res = compare(a.families.split(",") if a.families else None, a.data, quick=a.quick, preset=a.preset, size=a.size,
                   n_train=sizes[0] if len(sizes) == 1 else None, train_sizes=sizes if len(sizes) > 1 else None,
                   n_eval=a.n_eval, images=a.images, batch_size=a.batch_size, seed=a.seed, out=a.out,
                   diffaug={"off": False, "on": True, "both": "both"}[a.diffaug], feature=a.feature, classifier=classifier,
