@@ -235,7 +235,7 @@ def _draw(model, n: int, seed: int, chunk: int = 250) -> tuple[torch.Tensor, tor
     return imgs, labels, 1000 * (time.perf_counter() - t0) / n
 
 # %% ../nbs/14_compare.ipynb #3e980af7
-_COLUMNS = (("FID ↓", "fid", "{:.1f}"), ("KID ↓", "kid", "{:.3g}"), ("precision ↑", "precision", "{:.2f}"),
+_COLUMNS = (("FID ↓", "fid", "{:.1f}"), ("KID ↓", "kid", "{:.2f}"), ("precision ↑", "precision", "{:.2f}"),
             ("recall ↑", "recall", "{:.2f}"), ("C2ST (0.5 best)", "c2st", "{:.2f}"), ("cond. acc. ↑", "cond_acc", "{:.2f}"),
             ("memorized ↓", "memorized", "{:.1%}"), ("MS-SSIM (≈ real)", "ms_ssim", "{:.3f}"),
             ("sample ms/img", "sample_ms", "{:.2f}"), ("train img/s", "train_img_s", "{:.0f}"), ("train s", "train_s", "{:.1f}"))
@@ -356,6 +356,9 @@ def compare(families=None, data=None, *, quick: bool = False, preset: str | None
                 tr, secs, epochs = _train(name, rec[name], ds, run, size, batch_size, steps, seed, device, v)
                 model = load(run, device=device)
                 imgs, labels, ms = _draw(model, n_eval, seed + 1)
+                if tuple(imgs.shape[-2:]) != parse_size(size):
+                    raise RuntimeError(f"the {name} run samples {tuple(imgs.shape[-2:])} images, not {parse_size(size)}: "
+                                       f"its train function did not train up to size={size}; report this as a bug of {name}")
                 scores = scorer(imgs, _classifier_labels(labels, model.classes, clf_classes))
                 rows.append(_row(label, "model", scores, grid(label, imgs), family=name, n_train=n_tr, diffaug=v,
                                  steps=tr.iteration, images_seen=tr.iteration * batch_size, train_s=secs,
