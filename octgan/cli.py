@@ -210,14 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classifier", default=None, help="a domain classifier file (default: the shipped phantom classifier)")
     p.add_argument("--out", default="report.json"); p.add_argument("--device", default=None); p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_evaluate)
-    _add_compare(sub)
-    return ap
-
-def _add_compare(sub):
-    "`octgan compare`, when `octgan.compare` is installed with this version."
-    try: from octgan.compare import add_compare_parser
-    except ImportError: return
+    from octgan.compare import add_compare_parser
     add_compare_parser(sub)
+    return ap
 
 def main(argv=None):
     "Entry point of the `octgan` command."
@@ -229,7 +224,7 @@ def main(argv=None):
             print(f"octgan: stopped by {e.args[0].split(' by ')[1].split(';')[0]}; emergency checkpoint {e.path}; "
                   f"continue with --resume {Path(e.path).parent.parent}", file=sys.stderr)
         sys.exit(128 + e.signum)
-    except (ValueError, FileNotFoundError, RuntimeError) as e:
+    except (ValueError, OSError, RuntimeError) as e:   # FileNotFoundError, FileExistsError, a full disk...
         print(f"octgan: error: {e}", file=sys.stderr); sys.exit(2)
 
 # %% ../nbs/13_cli.ipynb #22bd5ffa

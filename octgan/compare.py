@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_compare.ipynb #18fb88aa
 from __future__ import annotations
-import argparse, copy, inspect, json, math, shutil, time
+import argparse, copy, inspect, json, math, re, shutil, time
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import Dataset
@@ -341,7 +341,8 @@ def compare(families=None, data=None, *, quick: bool = False, preset: str | None
     clf_classes = (getattr(classifier, "config", None) or {}).get("classes") if classifier is not None else None
     (xt, yt), (xh, _), (x2, y2) = splits["train"], splits["held_out"], splits["real_2"]
     scorer = Scorer(xh, xt, feature, classifier, seed=seed, device=device)
-    grid = lambda name, x: save_grid(x[:32], out / "grids" / f"{name.replace(' ', '_').replace('+', '_')}.png", nrow=8)
+    slug = lambda name: re.sub(r"[^A-Za-z0-9_.-]+", "_", name)      # row names become folder and file names
+    grid = lambda name, x: save_grid(x[:32], out / "grids" / f"{slug(name)}.png", nrow=8)
 
     rows = [_row("real vs real", "reference", scorer(x2, _classifier_labels(y2, classes, clf_classes)), grid("real", x2))]
     _say(verbose, rows[0])
@@ -352,7 +353,7 @@ def compare(families=None, data=None, *, quick: bool = False, preset: str | None
             for v in variants:
                 if v and name not in GAN_FAMILIES: continue
                 label = name + ("+diffaug" if v else "") + (f" n={n_tr}" if len(sizes) > 1 else "")
-                run = runs / label.replace(" ", "_").replace("+", "_").replace("=", "")
+                run = runs / slug(label)
                 tr, secs, epochs = _train(name, rec[name], ds, run, size, batch_size, steps, seed, device, v)
                 model = load(run, device=device)
                 imgs, labels, ms = _draw(model, n_eval, seed + 1)

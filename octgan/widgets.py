@@ -14,7 +14,7 @@ from PIL import Image
 import octgan
 from .core import to_uint8, get_device
 from .progan import Generator, resolution_for
-from .families import GenerativeModel, load
+from .families import load
 
 # %% auto #0
 __all__ = ['PRETRAINED_PROGAN_PATH', 'load_pretrained_progan', 'progan_generator', 'seeded_z', 'to_png', 'png_data_uri',
@@ -37,11 +37,17 @@ def progan_generator(G=None) -> Generator:
     "A ProGAN generator to explore: the shipped one (None), a `Generator`, a loaded model, or a run folder/checkpoint of ProGAN."
     if G is None: return load_pretrained_progan()
     if isinstance(G, (str, Path)): G = load(G)
-    if isinstance(G, GenerativeModel):
+    if _is_loaded(G):
         if G.family.name != "progan": raise ValueError(f"{str(G.path)!r} holds a {G.family.name!r} model: these explorers need a ProGAN run")
         G = G.net
-    if not isinstance(G, Generator): raise TypeError(f"expected a ProGAN Generator, a ProGAN run or None, got {type(G).__name__}")
+    # by what it has, not its class: a notebook that re-runs octgan.progan's cells defines its own Generator class
+    if not (isinstance(G, nn.Module) and hasattr(G, "max_steps") and hasattr(G, "z_dim")):
+        raise TypeError(f"expected a ProGAN Generator, a ProGAN run or None, got {type(G).__name__}")
     return G.eval().requires_grad_(False)
+
+def _is_loaded(model) -> bool:
+    "A model from `octgan.load` (a `GenerativeModel`, of this module or of a notebook that re-ran its cells)."
+    return hasattr(model, "family") and hasattr(model, "net") and hasattr(model, "sample")
 
 def seeded_z(seed: int, z_dim: int, n: int = 1) -> torch.Tensor:
     "`n` latents from N(0, I), drawn by a generator seeded with `seed`: the same vectors on every machine and device."
@@ -355,7 +361,7 @@ def diffusion_explorer(scheduler=None, model=None, images: torch.Tensor | None =
     from octgan.data import OCT_CLASSES
     from octgan.diffusion import NoiseScheduler
     if isinstance(model, (str, Path)): model = load(model)
-    if isinstance(model, GenerativeModel):   # a diffusion run brings the noise schedule it was trained with
+    if _is_loaded(model):   # a diffusion run brings the noise schedule it was trained with
         if not model.config.get("scheduler"):
             raise ValueError(f"{str(model.path)!r} holds a {model.family.name!r} model with no noise schedule: pass a DDPM-trained diffusion run")
         scheduler = scheduler or NoiseScheduler(**model.config["scheduler"])
