@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_generate)
 
     p = sub.add_parser("evaluate", help="FID/KID, diversity, conditional accuracy and a memorization check; prints a table, writes JSON")
-    p.add_argument("generated", help="a folder of generated images (e.g. from `octgan generate`)")
+    p.add_argument("generated", help="a folder of generated images (e.g. from `octgan generate`), or a run: its model draws them")
     p.add_argument("real", help="a folder of real images (flat, or one sub-folder per class)")
     p.add_argument("--train", default=None, help="training images for the memorization check (default: REAL)")
     p.add_argument("--n", type=int, default=1000, help="images per side, at most")

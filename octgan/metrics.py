@@ -295,6 +295,17 @@ def _fit(x: torch.Tensor, size=None, channels: int | None = None) -> torch.Tenso
         x = F.interpolate(x, size=parse_size(size), mode="bilinear", antialias=True, align_corners=False).clamp(-1, 1)
     return x
 
+def _is_run(path) -> bool:
+    "An octgan run folder (it has `checkpoints/`) or a checkpoint file, rather than a folder of images."
+    path = Path(path)
+    return path.suffix == ".pt" or (path / "checkpoints").is_dir()
+
+def _load_run(path):
+    from octgan.families import load
+    return load(path)
+
+def _is_model(x) -> bool: return hasattr(x, "family") and hasattr(x, "sample") and hasattr(x, "num_classes")
+
 def _from_dataset(ds, n, seed):
     xs, ys = [], []
     for i in _pick(len(ds), n, seed):
@@ -342,7 +353,7 @@ def sample_task(task, model: nn.Module, fixed: dict, batch_size: int = 64, devic
 
 def load_images(source, n: int | None = None, size=None, channels: int | None = None, seed: int = 0,
                 batch_size: int = 64) -> tuple[torch.Tensor, torch.Tensor | None]:
-    "(images (N, C, H, W) in [-1, 1] on the CPU, labels or None) from a tensor, folder, dataset, trainer, function or iterable."
+    "(images (N, C, H, W) in [-1, 1] on the CPU, labels or None) from a tensor, folder, run, model, dataset, trainer, function or iterable."
     labels = None
     if isinstance(source, (tuple, list)) and len(source) == 2 and isinstance(source[0], torch.Tensor):
         source, labels = source[0], torch.as_tensor(source[1]).long()
@@ -352,7 +363,13 @@ def load_images(source, n: int | None = None, size=None, channels: int | None = 
             raise ValueError(f"{len(x)} images but {len(labels)} labels: pass one label per image")
         idx = _pick(len(x), n, seed)
         if len(idx) < len(x): x, labels = x[idx], (None if labels is None else labels[idx])
+    elif isinstance(source, (str, Path)) and _is_run(source): return load_images(_load_run(source), n, size, channels, seed, batch_size)
     elif isinstance(source, (str, Path)): x, labels = _read_folder(source, n, size, channels, seed)
+    elif _is_model(source):
+        if n is None: raise ValueError("n is needed to sample from a model: pass how many images to generate, e.g. n=1000")
+        labels = torch.arange(n) % source.num_classes if source.num_classes else None
+        x = torch.cat([source.sample(len(ys), None if labels is None else ys, seed=seed + i)
+                       for i, ys in enumerate(torch.arange(n).split(batch_size) if labels is None else labels.split(batch_size))])
     elif _is_trainer(source):
         if n is None: raise ValueError("n is needed to sample from a trainer: pass how many images to generate, e.g. n=1000")
         fixed = source.task.make_fixed(n, torch.Generator().manual_seed(seed))
