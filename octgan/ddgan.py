@@ -8,12 +8,11 @@ import numbers
 import torch
 import torch.nn as nn
 from .core import seed_everything
-from .train import Task, Trainer, Phase, TrainConfig, frozen
-from .losses import nonsat_d_loss, nonsat_g_loss, r1_penalty
+from .train import Task, Trainer, Phase, TrainConfig
 from .augment import make_augment, parse_policy, AdaptiveAugment
 from .diffusion import (NoiseScheduler, UNet, DDPMSampler, register_sampler, sample, sample_run, _training_data,
                               _unet_kwargs, _unpack, _hw)
-from .diffusion_gan import TimeConditionedDiscriminator, build_diffusion_gan, augment_with_cond, _judge
+from .diffusion_gan import TimeConditionedDiscriminator, build_diffusion_gan, adversarial_step
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
@@ -77,16 +76,8 @@ class DDGANTask(Task):
         with tr.autocast():
             x0_hat = self.generate(self.gen, x_t, t, y=y).float()
             fake_prev = s.posterior_sample(x0_hat, x_t, t)
-            # D compares x_{t-1} with x_t pixel by pixel: one augmentation draw per pair keeps the two aligned
-            d_real, d_fake, xr_seen, cr_seen = _judge(self.disc, x_prev, fake_prev.detach(), t, x_t, self.augment)
-            d_loss = nonsat_d_loss(d_real, d_fake)
-        self.augment.observe(d_real)
-        # R1 at the real pairs D judged, augmented ones included (DiffAugment's choice for its gradient penalty)
-        if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, xr_seen, t, cr_seen)
-        tr.step("D", d_loss)
-        xg, cg = augment_with_cond(self.augment, fake_prev, x_t)
-        with frozen(self.disc), tr.autocast():
-            g_loss = nonsat_g_loss(self.disc(xg, t, cg))
+        # D compares x_{t-1} with x_t pixel by pixel: one augmentation draw per pair keeps the two aligned
+        d_loss, g_loss = adversarial_step(self.disc, x_prev, fake_prev, t, x_t, tr, self.augment, self.r1_gamma)
         tr.step("G", g_loss)
         out = {"g": g_loss, "d": d_loss}
         if isinstance(self.augment, AdaptiveAugment): out["aug_p"] = torch.tensor(self.augment.p, device=x0.device)

@@ -18,7 +18,7 @@ from .diffusion import (NoiseScheduler, UNet, timestep_embedding, diffusion_loss
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
-__all__ = ['DBlock', 'TimeConditionedDiscriminator', 'augment_with_cond', 'warmup_weight', 'DiffusionGANTask',
+__all__ = ['DBlock', 'TimeConditionedDiscriminator', 'augment_with_cond', 'adversarial_step', 'warmup_weight', 'DiffusionGANTask',
            'train_diffusion_gan', 'build_diffusion_gan', 'generate']
 
 # %% ../nbs/09_diffusion_gan.ipynb #8cb9a1c9
@@ -78,6 +78,19 @@ def _judge(D, real, fake, t, cond=None, augment=None):
     d_real, d_fake = D(x, torch.cat([t, t]), c).chunk(2)
     return d_real, d_fake, x[:len(real)], None if c is None else c[:len(real)]
 
+def adversarial_step(D, real, fake, t, cond, tr, augment, r1_gamma: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    "D's step on `real` vs `fake` (non-saturating loss, R1), then G's adversarial loss on `fake`; both judged at `t` given `cond`."
+    with tr.autocast():
+        d_real, d_fake, real_seen, cond_seen = _judge(D, real, fake.detach(), t, cond, augment)
+        d_loss = nonsat_d_loss(d_real, d_fake)
+    augment.observe(d_real)
+    # R1 at the reals D judged, augmented ones included (DiffAugment's choice for its gradient penalty)
+    if r1_gamma: d_loss = d_loss + r1_gamma / 2 * r1_penalty(D, real_seen, t, cond_seen)
+    tr.step("D", d_loss)
+    x, c = augment_with_cond(augment, fake, cond)
+    with frozen(D), tr.autocast(): g_adv = nonsat_g_loss(D(x, t, c))
+    return d_loss, g_adv
+
 def warmup_weight(step: int, max_weight: float, warmup_steps: int) -> float:
     "Linear warm-up of a loss weight: 0 at step 0, `max_weight` from `warmup_steps` on."
     if warmup_steps <= 0: return float(max_weight)
@@ -131,15 +144,7 @@ class DiffusionGANTask(Task):
         m = t < self.adv_t_max
         xr, xf, ta, ca = x0[m], x0_hat[m], t[m], (None if cond is None else cond[m])
         if len(ta):
-            with tr.autocast():
-                d_real, d_fake, xr_seen, cr_seen = _judge(self.disc, xr, xf.detach(), ta, ca, self.augment)
-                d_loss = nonsat_d_loss(d_real, d_fake)
-            self.augment.observe(d_real)
-            # R1 at the reals D judged, augmented ones included (DiffAugment's choice for its gradient penalty)
-            if self.r1_gamma: d_loss = d_loss + self.r1_gamma / 2 * r1_penalty(self.disc, xr_seen, ta, cr_seen)
-            tr.step("D", d_loss)
-            xg, cg = augment_with_cond(self.augment, xf, ca)
-            with frozen(self.disc), tr.autocast(): adv = nonsat_g_loss(self.disc(xg, ta, cg))
+            d_loss, adv = adversarial_step(self.disc, xr, xf, ta, ca, tr, self.augment, self.r1_gamma)
         else: d_loss = adv = torch.zeros((), device=x0.device)
         lam = self.lam(tr.iteration)
         tr.step("G", diff + lam * adv)
