@@ -226,6 +226,12 @@ def main(argv=None):
         sys.exit(128 + e.signum)
     except (ValueError, OSError, RuntimeError) as e:   # FileNotFoundError, FileExistsError, a full disk...
         print(f"octgan: error: {e}", file=sys.stderr); sys.exit(2)
+    finally: _close_process_group()
+
+def _close_process_group():
+    "Under torchrun, leave the process group before exiting: a process that exits with it open can abort in gloo's threads."
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/13_cli.ipynb #22bd5ffa
 #| eval: false
