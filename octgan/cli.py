@@ -4,11 +4,11 @@
 
 # %% ../nbs/13_cli.ipynb #a593a5c4
 from __future__ import annotations
-import argparse, inspect, os, sys
+import argparse, importlib, inspect, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['FAMILY_OPTIONS', 'build_parser', 'main']
+__all__ = ['FAMILY_OPTIONS', 'COMMAND_MODULES', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #f25da084
 def _size(text: str):
@@ -176,6 +176,8 @@ def _cmd_evaluate(a):
     print(f"report written to {a.out}")
 
 # %% ../nbs/13_cli.ipynb #e0b9bf1f
+COMMAND_MODULES = ["octgan.compare"]  # modules whose `add_commands(subparsers)` adds their own sub-commands
+
 def build_parser() -> argparse.ArgumentParser:
     "The `octgan` command's parser: one sub-command per task, one `train-<family>` per registered family."
     from octgan.families import all_families
@@ -210,8 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classifier", default=None, help="a domain classifier file (default: the shipped phantom classifier)")
     p.add_argument("--out", default="report.json"); p.add_argument("--device", default=None); p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_evaluate)
-    from octgan.compare import add_compare_parser
-    add_compare_parser(sub)
+    for module in COMMAND_MODULES: importlib.import_module(module).add_commands(sub)
     return ap
 
 def main(argv=None):
@@ -235,4 +236,5 @@ def _close_process_group():
 
 # %% ../nbs/13_cli.ipynb #22bd5ffa
 #| eval: false
-if __name__ == "__main__": main()
+# in a Jupyter kernel `__name__` is "__main__" too, and argv holds the kernel's own arguments
+if __name__ == "__main__" and "ipykernel" not in sys.modules: main()

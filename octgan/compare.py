@@ -16,7 +16,7 @@ from .metrics import (
 
 # %% auto #0
 __all__ = ['FAMILIES', 'GAN_FAMILIES', 'PRESETS', 'RECIPES', 'precision_recall', 'C2STNet', 'c2st', 'Scorer', 'real_splits',
-           'to_markdown', 'plot_comparison', 'plot_grids', 'compare', 'add_compare_parser', 'compare_main']
+           'to_markdown', 'plot_comparison', 'plot_grids', 'compare', 'add_commands', 'compare_main']
 
 # %% ../nbs/14_compare.ipynb #871cb57a
 def _exact_cdist(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -434,7 +434,7 @@ def _cmd_compare(a) -> dict:
     print(to_markdown(res))
     return res
 
-def add_compare_parser(sub) -> argparse.ArgumentParser:
+def add_commands(sub) -> argparse.ArgumentParser:
     "Add the `compare` command to the sub-parsers `sub` of a command-line parser."
     p = sub.add_parser("compare", help="train every model family on the same data and budget, score them against held-out images")
     _add_compare_args(p).set_defaults(func=_cmd_compare)
