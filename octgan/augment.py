@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, numbers
 import torch
+import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['TRANSFORMS', 'GROUPS', 'DEFAULT_POLICY', 'translate', 'cutout', 'brightness', 'contrast', 'parse_policy',
@@ -148,6 +149,12 @@ class DiffAugment:
     def __repr__(self): return f"DiffAugment(policy={','.join(self.policy) or None!r}, p={self.p:g}, fill={self.fill:g})"
 
 # %% ../nbs/03c_augment.ipynb #5e25d8c1
+def _sum_over_processes(*vals, device=None) -> list[float]:
+    "`vals` summed over the processes of a torchrun job (as they are in a single process)."
+    t = torch.tensor([float(v) for v in vals], dtype=torch.float64, device=device)
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1: dist.all_reduce(t)
+    return t.tolist()
+
 class AdaptiveAugment:
     "DiffAugment whose p follows ADA's overfitting heuristic r_t = E[sign D(real)], steered towards `target`."
     def __init__(self, target: float = 0.6, speed_images: int = 500_000, interval: int = 4, policy=DEFAULT_POLICY,
@@ -180,11 +187,11 @@ class AdaptiveAugment:
         self._images += len(s) if batch_size is None else int(batch_size)
         self._calls += 1
         if self._calls >= self.interval:
-            total = float(self._signs)
+            total, count, images = _sum_over_processes(self._signs, self._count, self._images, device=s.device)
             if not math.isfinite(total):
                 raise ValueError("D's scores on real images contain NaN: training has diverged; resume from an earlier checkpoint")
-            self.rt = total / max(self._count, 1)
-            step = math.copysign(self._images / self.speed_images, self.rt - self.target) if self.rt != self.target else 0.0
+            self.rt = total / max(count, 1)
+            step = math.copysign(images / self.speed_images, self.rt - self.target) if self.rt != self.target else 0.0
             self.p = min(max(self.p + step, 0.0), 1.0)
             self._signs, self._count, self._images, self._calls = 0, 0, 0, 0
         return self.p

@@ -161,22 +161,24 @@ FAMILIES = ("progan", "dcgan", "diffusion", "diffusion_gan", "ddgan")
 GAN_FAMILIES = ("progan", "dcgan", "diffusion_gan", "ddgan")      # the families with a discriminator for DiffAugment
 
 PRESETS = {"quick": {"size": 32, "n_train": 256, "n_eval": 200, "images": 1_280, "batch_size": 32},
-           "full": {"size": 64, "n_train": 1000, "n_eval": 500, "images": 12_800, "batch_size": 32},
+           "full": {"size": 64, "n_train": 1000, "n_eval": 500, "images": 16_000, "batch_size": 16},
            "gpu": {"size": 128, "n_train": 1000, "n_eval": 2000, "images": 512_000, "batch_size": 64}}
 
 _TINY_UNET = {"base": 16, "channel_mults": [1, 2], "attn_resolutions": []}
+_SMALL_UNET = {"base": 16, "channel_mults": [1, 2, 2], "attn_resolutions": []}
 RECIPES = {
-    "quick": {"progan": {"z_dim": 32, "in_channels": 32, "ema_decay": 0.9},
-              "dcgan": {"z_dim": 32, "base_channels": 16, "lr": 1e-3, "ema_decay": 0.9},
-              "diffusion": {"unet_kwargs": _TINY_UNET, "sample_steps": 10, "ema_decay": 0.9},
+    "quick": {"progan": {"z_dim": 32, "in_channels": 32},
+              "dcgan": {"z_dim": 32, "base_channels": 16, "lr": 1e-3},
+              "diffusion": {"unet_kwargs": _TINY_UNET, "sample_steps": 10},
               "diffusion_gan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "warmup_steps": 10,
-                                "sample_steps": 10, "ema_decay": 0.9},
-              "ddgan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "z_dim": 32, "ema_decay": 0.9}},
-    "full": {"progan": {"z_dim": 64, "in_channels": 64, "ema_decay": 0.98},
-             "dcgan": {"ema_decay": 0.98},
-             "diffusion": {"ema_decay": 0.98},
-             "diffusion_gan": {"warmup_steps": 100, "ema_decay": 0.98},
-             "ddgan": {"unet_kwargs": {"base": 16}, "disc_kwargs": {"base": 16}, "ema_decay": 0.98}},
+                                "sample_steps": 10},
+              "ddgan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "z_dim": 32}},
+    "full": {"progan": {"z_dim": 64, "in_channels": 64},
+             "dcgan": {"z_dim": 64, "base_channels": 32},
+             "diffusion": {"unet_kwargs": _SMALL_UNET, "lr": 5e-4, "sample_steps": 25},
+             "diffusion_gan": {"unet_kwargs": _SMALL_UNET, "disc_kwargs": {"base": 16}, "lr": {"G": 5e-4, "D": 2e-4},
+                               "warmup_steps": 200, "sample_steps": 25},
+             "ddgan": {"unet_kwargs": {"base": 16}, "disc_kwargs": {"base": 16}}},
     "gpu": {name: {} for name in FAMILIES},                       # every family's own defaults
 }
 
