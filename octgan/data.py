@@ -4,22 +4,21 @@
 
 # %% ../nbs/01_data.ipynb #aebb4c81
 from __future__ import annotations
-import io, itertools, numbers, operator, os, copy, warnings
+import io, itertools, numbers, operator, os, copy, stat, warnings
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader, WeightedRandomSampler
 from torchvision.transforms import v2
-from torchvision.datasets.folder import make_dataset
 from PIL import Image, ImageFile
 import octgan
 
 # %% auto #0
-__all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'DATA_DIR', 'PROGAN_BATCH_SIZES', 'MNI_SLICES_DIR', 'MNI152_NOTICE', 'parse_size',
-           'UnreadableImageError', 'decode_image', 'image_transform', 'select_classes', 'BadImageWarning',
-           'ImageFolderDataset', 'class_balance_weights', 'balanced_sampler', 'ImageLoader', 'make_loader',
-           'progressive_loaders', 'volume_to_slices', 'NiftiSliceDataset', 'mni_template_path', 'extract_mni_slices',
-           'mri_slices']
+__all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'DATA_DIR', 'CACHE_AUTO_BYTES', 'PROGAN_BATCH_SIZES', 'MNI_SLICES_DIR',
+           'MNI152_NOTICE', 'parse_size', 'UnreadableImageError', 'decode_image', 'ImageTransform', 'image_transform',
+           'BadImageWarning', 'select_classes', 'scan_images', 'ImageFolderDataset', 'class_balance_weights',
+           'balanced_sampler', 'ImageLoader', 'make_loader', 'progressive_loaders', 'read_images', 'volume_to_slices',
+           'NiftiSliceDataset', 'mni_template_path', 'extract_mni_slices', 'mri_slices']
 
 # %% ../nbs/01_data.ipynb #dd82af44
 OCT_CLASSES = ("CNV", "DME", "DRUSEN", "NORMAL")
@@ -76,6 +75,8 @@ def decode_image(source, channels: int = 1, draft_size=None) -> Image.Image:
     name = _source_name(source)
     if isinstance(source, (bytes, bytearray, memoryview)): source = io.BytesIO(bytes(source))
     try:
+        if isinstance(source, (str, os.PathLike)) and not stat.S_ISREG(os.stat(source).st_mode):
+            raise OSError("not a regular file")                    # a pipe would block open() forever
         with Image.open(source) as im:
             if draft is not None and im.format == "JPEG": im.draft("L" if channels == 1 else "RGB", (draft[1], draft[0]))
             im.load()
@@ -103,20 +104,52 @@ class _ToChannels:
         raise TypeError(f"image_transform expects a PIL image or a tensor, got {type(img).__name__}: decode it with decode_image first")
     def __repr__(self): return f"{type(self).__name__}(channels={self.channels})"
 
-def image_transform(size, channels: int = 1, augment: bool = False, degrees: float = 5.0, jitter: float = 0.1) -> v2.Compose:
+# ToTensor then Normalize(0.5, 0.5), computed once for every uint8 value: the same float32 operations in the same order
+_TO_UNIT = ((torch.arange(256, dtype=torch.float32) / 255 - 0.5) / 0.5).numpy()
+
+class ImageTransform:
+    "PIL image or uint8 tensor -> float tensor (C, H, W) in [-1, 1], resized; `augment` adds flips, small rotations, jitter."
+    def __init__(self, size, channels: int = 1, augment: bool = False, degrees: float = 5.0, jitter: float = 0.1):
+        self.size, self.channels, self.augment = parse_size(size), channels, augment
+        _check_channels(channels)
+        self.augmentation = v2.Compose([v2.RandomHorizontalFlip(), v2.RandomRotation(degrees),
+                                        v2.ColorJitter(brightness=jitter, contrast=jitter)]) if augment else None
+        self._tensor_resize = v2.Compose([_ToChannels(channels), v2.Resize(self.size, antialias=True)])
+
+    def pixels(self, img) -> np.ndarray:
+        "`img` at the target size and channels as uint8 (C, H, W): what the dataset's cache keeps."
+        if isinstance(img, Image.Image):
+            im = _to_mode(img, self.channels)
+            h, w = self.size
+            if im.size != (w, h): im = im.resize((w, h), Image.BILINEAR)     # what Resize does to a PIL image
+            a = np.asarray(im)
+            return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
+        t = self._tensor_resize(img)
+        if t.is_floating_point(): raise TypeError("pixels() needs a PIL image or a uint8 tensor")
+        return t.numpy()
+
+    def finish(self, px: np.ndarray) -> torch.Tensor:
+        "uint8 (C, H, W) at the target size -> augmented (if on) float tensor in [-1, 1]."
+        if self.augmentation is not None: px = self.augmentation(torch.from_numpy(np.ascontiguousarray(px))).numpy()
+        return torch.from_numpy(_TO_UNIT[px])
+
+    def __call__(self, img) -> torch.Tensor:
+        if isinstance(img, torch.Tensor) and img.is_floating_point():        # floats in [0, 1]: no lookup table
+            x = self._tensor_resize(img)
+            if self.augmentation is not None: x = self.augmentation(x)
+            return (x.float() - 0.5) / 0.5
+        return self.finish(self.pixels(img))
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size}, channels={self.channels}, augment={self.augment})"
+
+def image_transform(size, channels: int = 1, augment: bool = False, degrees: float = 5.0, jitter: float = 0.1) -> ImageTransform:
     "PIL image -> float tensor (channels, height, width) in [-1, 1]; `augment` adds flips, small rotations, jitter."
-    h, w = parse_size(size)
-    _check_channels(channels)
-    tfms = [_ToChannels(channels), v2.Resize((h, w), antialias=True), v2.ToImage()]
-    if augment:
-        tfms += [v2.RandomHorizontalFlip(), v2.RandomRotation(degrees), v2.ColorJitter(brightness=jitter, contrast=jitter)]
-    tfms += [v2.ToDtype(torch.float32, scale=True), v2.Normalize([0.5] * channels, [0.5] * channels), v2.ToPureTensor()]
-    return v2.Compose(tfms)
+    return ImageTransform(size, channels, augment, degrees, jitter)
 
 # %% ../nbs/01_data.ipynb #3d244563
-def _visible(path: str, base: Path) -> bool:
-    return not any(part.startswith(".") for part in Path(path).relative_to(base).parts)
-
+class BadImageWarning(UserWarning):
+    "Some images could not be read (or were not files) and were skipped or replaced by readable ones."
 
 def select_classes(classes, found: list[str], where: str, folder: str = "folder") -> list[str]:
     "Check a requested class list against the class folders `found` at `where`; one-line errors name the fix."
@@ -130,6 +163,41 @@ def select_classes(classes, found: list[str], where: str, folder: str = "folder"
             hint = f"did you mean {near[0]!r}? (names are case-sensitive)" if near else f"pass some of {listed}"
             raise ValueError(f"unknown class {c!r}: {where} has no {folder} {c!r}; {hint}")
     return classes
+
+def _key(st) -> tuple[int, int]: return st.st_dev, st.st_ino
+
+def _walk_images(top, seen_dirs: set, seen_files: set, odd: list) -> list[str]:
+    "Visible image files under `top`, symlinks followed, each folder and each real file once; non-files go to `odd`."
+    found, stack = [], [os.fspath(top)]
+    while stack:
+        try: entries = sorted(os.scandir(stack.pop()), key=lambda e: e.name)
+        except OSError: continue                                   # unreadable folder: nothing to list
+        for e in entries:
+            if e.name.startswith("."): continue
+            try: st = e.stat()                                     # follows links; never opens (a FIFO can't block)
+            except OSError:                                        # a dangling link
+                if e.name.lower().endswith(IMAGE_EXTENSIONS): odd.append(e.path)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if _key(st) not in seen_dirs: seen_dirs.add(_key(st)); stack.append(e.path)
+            elif e.name.lower().endswith(IMAGE_EXTENSIONS):
+                if not stat.S_ISREG(st.st_mode): odd.append(e.path)
+                elif _key(st) not in seen_files: seen_files.add(_key(st)); found.append(e.path)
+    return found
+
+def _warn_odd(odd: list, root, stacklevel: int = 3):
+    if odd: warnings.warn(f"skipped {len(odd)} file{'s' if len(odd) > 1 else ''} under {str(root)!r} with an image name that "
+                          f"{'are' if len(odd) > 1 else 'is'} not a regular file (first: {odd[0]!r}; a pipe, device, socket "
+                          "or dangling link): delete them or point them at images", BadImageWarning, stacklevel=stacklevel)
+
+def scan_images(root) -> list[str]:
+    "Sorted paths of the visible image files under `root`: links followed, loops skipped, each real file once."
+    root = Path(root).expanduser()
+    if not root.is_dir(): raise FileNotFoundError(f"no folder at {str(root)!r}: pass a folder of images")
+    odd = []
+    files = sorted(_walk_images(root, {_key(root.stat())}, set(), odd))
+    _warn_odd(odd, root)
+    return files
 
 def _scan_folder(root: Path, classes=None):
     "(classes, class_to_idx, samples) of the class folders under `root`, with one-line errors for every bad case."
@@ -148,8 +216,10 @@ def _scan_folder(root: Path, classes=None):
     else:
         classes = select_classes(classes, found, repr(str(root)))
     class_to_idx = {c: i for i, c in enumerate(classes)}
-    ok = lambda p: p.lower().endswith(IMAGE_EXTENSIONS) and _visible(p, root)
-    samples = make_dataset(str(root), class_to_idx, is_valid_file=ok, allow_empty=True)
+    # the root and every class folder count as seen, so a link back up (or across to another class) is not walked
+    seen_dirs, seen_files, odd = {_key(root.stat())} | {_key((root/c).stat()) for c in classes}, set(), []
+    samples = [(p, class_to_idx[c]) for c in classes for p in _walk_images(root/c, seen_dirs, seen_files, odd)]
+    _warn_odd(odd, root, stacklevel=4)
     samples.sort(key=lambda s: (s[1], s[0]))                      # in label order, then by path
     have = {t for _, t in samples}
     for c in classes:
@@ -159,37 +229,66 @@ def _scan_folder(root: Path, classes=None):
     return classes, class_to_idx, samples
 
 # %% ../nbs/01_data.ipynb #d9f189b7
-class BadImageWarning(UserWarning):
-    "Some images could not be read and were replaced by readable ones."
+CACHE_AUTO_BYTES = 256 * 2**20     # cache="auto" keeps a set in memory when its pixels at the target size fit in this
 
 class ImageFolderDataset(Dataset):
     "Images in `root/<CLASS>/*` as ((C, H, W) tensors in [-1, 1], int label); unreadable files are replaced and counted."
-    def __init__(self, root, classes=None, size=64, channels: int = 1, augment: bool = False):
+    def __init__(self, root, classes=None, size=64, channels: int = 1, augment: bool = False, cache="auto"):
         self.size = parse_size(size)
         _check_channels(channels)
-        self.root, self.channels, self.augment = Path(root).expanduser(), channels, augment
+        if cache not in (True, False, "auto"): raise ValueError(f"cache must be True, False or 'auto', got {cache!r}")
+        self.root, self.channels, self.augment, self.cache = Path(root).expanduser(), channels, augment, cache
         self.classes, self.class_to_idx, self.samples = _scan_folder(self.root, classes)
         self.targets = [t for _, t in self.samples]
         self.transform = image_transform(self.size, channels, augment)
         # shared with worker processes and with `at_size` copies
         self._bad = torch.zeros(len(self.samples), dtype=torch.bool).share_memory_()
         self._reported = torch.zeros(len(self.samples), dtype=torch.bool).share_memory_()
+        self._cache = None                                 # (uint8 pixels (N, C, H, W), filled flags), made on first use
 
     def __len__(self) -> int: return len(self.samples)
 
-    def _load(self, j: int):
-        "The transformed image `j`, or None (and `j` recorded as bad) if it can't be read."
+    @property
+    def cache_bytes(self) -> int:
+        "Memory the cache takes when full (each DataLoader worker process keeps its own)."
+        return len(self) * self.channels * self.size[0] * self.size[1]
+
+    @property
+    def caching(self) -> bool:
+        "Whether decoded images are kept at the target size (`cache=True`, or 'auto' and `cache_bytes` <= CACHE_AUTO_BYTES)."
+        return self.cache is True or (self.cache == "auto" and self.cache_bytes <= CACHE_AUTO_BYTES)
+
+    def _read(self, j: int):
+        "Image `j` as uint8 (C, H, W) at the target size, from the cache or the disk; None (recorded) if unreadable."
+        cache = self._cache
+        if cache is not None and cache[1][j]: return cache[0][j]
         if self._bad[j]: return None
-        try: return self.transform(decode_image(self.samples[j][0], self.channels, draft_size=self.size))
+        try: px = self.transform.pixels(decode_image(self.samples[j][0], self.channels, draft_size=self.size))
         except UnreadableImageError:
             self._bad[j] = True
             return None
+        if self.caching:
+            if cache is None:                              # np.empty: memory is only taken as images arrive
+                cache = self._cache = (np.empty((len(self), self.channels, *self.size), np.uint8), np.zeros(len(self), bool))
+            cache[0][j] = px; cache[1][j] = True           # one pair, so threads can't mix two caches' halves
+        return px
+
+    def fill_cache(self) -> "ImageFolderDataset":
+        "Read every image into the cache now, in this process: worker processes started later inherit it (a no-op when not caching)."
+        if self.caching:
+            for j in range(len(self)): self._read(j)
+        return self
+
+    def _load(self, j: int):
+        "The transformed image `j`, or None (and `j` recorded as bad) if it can't be read; subclasses fetch elsewhere."
+        px = self._read(j)
+        return None if px is None else self.transform.finish(px)
 
     def _substitutes(self, i: int):
         "Indices after `i` (wrapping): those of the same class first, then the rest."
         n, lab = len(self), self.targets[i]
-        ring = [(i + k) % n for k in range(1, n)]
-        return itertools.chain((j for j in ring if self.targets[j] == lab), (j for j in ring if self.targets[j] != lab))
+        ring = lambda: ((i + k) % n for k in range(1, n))              # lazy: a million-file set costs nothing per item
+        return itertools.chain((j for j in ring() if self.targets[j] == lab), (j for j in ring() if self.targets[j] != lab))
 
     def __getitem__(self, i):
         n = len(self)
@@ -225,6 +324,7 @@ class ImageFolderDataset(Dataset):
         new.size = parse_size(size)
         if augment is not None: new.augment = augment
         new.transform = image_transform(new.size, new.channels, new.augment)
+        if new.size != self.size: new._cache = None                   # a cache of its own, at its size
         return new
 
     @property
@@ -235,7 +335,7 @@ class ImageFolderDataset(Dataset):
 
     def __repr__(self):
         return (f"{type(self).__name__}({str(self.root)!r}, classes={self.classes}, {len(self)} images, "
-                f"size={self.size}, channels={self.channels}, augment={self.augment})")
+                f"size={self.size}, channels={self.channels}, augment={self.augment}, cache={self.cache})")
 
 # %% ../nbs/01_data.ipynb #b87080d5
 def class_balance_weights(targets) -> torch.Tensor:
@@ -304,6 +404,19 @@ def progressive_loaders(dataset, resolutions, batch_sizes=None, balanced: bool =
         loaders[r] = make_loader(ds_r, batch_sizes[r], balanced=balanced, num_workers=num_workers,
                                  seed=seed, drop_last=drop_last)
     return loaders
+
+# %% ../nbs/01_data.ipynb #3b0234af
+def read_images(paths, size, channels: int = 1) -> torch.Tensor:
+    "The images at `paths` as one float tensor (N, C, H, W) in [-1, 1]; unreadable ones are left out with one counted warning."
+    tf, xs, bad = image_transform(size, channels), [], []
+    for p in paths:
+        try: xs.append(tf(decode_image(p, channels, draft_size=tf.size)))
+        except UnreadableImageError: bad.append(str(p))
+    if bad: warnings.warn(f"skipped {len(bad)} unreadable image{'s' if len(bad) > 1 else ''} (first: {bad[0]!r}): "
+                          "delete or replace them", BadImageWarning, stacklevel=2)
+    if not xs: raise UnreadableImageError(f"none of the {len(bad)} images could be read (first: {bad[0] if bad else None!r}): "
+                                          "check them with decode_image(path), which says why")
+    return torch.stack(xs)
 
 # %% ../nbs/01_data.ipynb #7dade890
 def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foreground: float = 0.1,
