@@ -4,15 +4,23 @@
 
 # %% ../nbs/04_checkpoint.ipynb #785cd2b7
 from __future__ import annotations
-import re
+import errno, json, os, re, shutil, socket, tempfile, uuid, warnings
+from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 import torch
 from .core import get_rng_states, set_rng_states, save_atomic, load_safe
+try: import fcntl
+except ImportError: fcntl = None   # Windows: no advisory locks, the run folder is not locked
+
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'resolve_checkpoint',
-           'prune_checkpoints', 'read_checkpoint', 'save_checkpoint', 'trainer_state', 'load_trainer_state']
+__all__ = ['CHECKPOINT_FORMAT', 'RUN_MANIFEST', 'RUN_LOCK', 'RUN_FORMAT', 'checkpoint_path', 'list_checkpoints',
+           'checkpoint_info', 'latest_checkpoint', 'resolve_checkpoint', 'prune_checkpoints', 'read_checkpoint',
+           'RunFolderError', 'write_error', 'save_checkpoint', 'trainer_state', 'load_trainer_state', 'new_run_id',
+           'read_manifest', 'run_manifest', 'RunFolder', 'claim_run_folder']
 
 # %% ../nbs/04_checkpoint.ipynb #b160af33
 _CKPT = re.compile(r"^ckpt_(\d+)\.pt$")
@@ -27,30 +35,57 @@ def list_checkpoints(folder: str | Path) -> list[Path]:
     if not folder.is_dir(): return []
     return sorted((p for p in folder.iterdir() if _CKPT.match(p.name)), key=lambda p: int(_CKPT.match(p.name).group(1)))
 
-def latest_checkpoint(folder: str | Path) -> Path | None:
-    "The newest checkpoint in `folder`, or None."
-    cks = list_checkpoints(folder)
-    return cks[-1] if cks else None
+@lru_cache(maxsize=512)
+def _info(path: str, mtime_ns: int, size: int) -> dict | None:
+    try: sd = torch.load(path, map_location="cpu", weights_only=True, mmap=True)   # mmap: the tensors are not read
+    except Exception:
+        try: sd = torch.load(path, map_location="cpu", weights_only=True)   # a file system without mmap
+        except Exception: return None
+    if not isinstance(sd, dict): return {}
+    counters, config = sd.get("counters"), sd.get("task_config")
+    return {"run_id": sd.get("run_id"), "family": config.get("family") if isinstance(config, dict) else None,
+            "step": counters.get("iteration") if isinstance(counters, dict) else None}
+
+def checkpoint_info(path: str | Path) -> dict | None:
+    "`run_id`, `family` and `step` of a checkpoint, read without loading its tensors; None when it does not load (truncated, corrupt)."
+    try: st = Path(path).stat()
+    except OSError: return None
+    return _info(str(path), st.st_mtime_ns, st.st_size)   # cached until the file changes
+
+def latest_checkpoint(folder: str | Path, validate: bool = True) -> Path | None:
+    "The newest checkpoint in `folder` that loads, or None; a newer truncated or corrupt one is skipped with a warning naming it."
+    for p in reversed(list_checkpoints(folder)):
+        if not validate or checkpoint_info(p) is not None: return p
+        warnings.warn(f"{p} is truncated or corrupt (a kill or a full disk while it was written?): using the newest loadable checkpoint before it")
+    return None
 
 def resolve_checkpoint(path: str | Path) -> Path:
-    "A checkpoint file as given, or the newest `ckpt_*.pt` of a run folder (or of its `checkpoints/`)."
+    "A checkpoint file as given, or the newest loadable `ckpt_*.pt` of a run folder (or of its `checkpoints/`)."
     path = Path(path)
     if path.is_dir():
         found = latest_checkpoint(path / "checkpoints") or latest_checkpoint(path)
-        if found is None: raise FileNotFoundError(f"no checkpoint (ckpt_*.pt) in {str(path)!r}: pass a checkpoint file or a run folder")
+        if found is None:
+            n = len(list_checkpoints(path / "checkpoints")) + len(list_checkpoints(path))
+            if n: raise RuntimeError(f"none of the {n} checkpoints in {str(path)!r} loads (all truncated or corrupt): restore one from a copy or train again")
+            raise FileNotFoundError(f"no checkpoint (ckpt_*.pt) in {str(path)!r}: pass a checkpoint file or a run folder")
         return found
     if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {str(path)!r}: check the path (or train first to create it)")
     return path
 
-def prune_checkpoints(folder: str | Path, keep_last: int):
-    "Delete all but the newest `keep_last` checkpoints of `folder` (none when `keep_last` is 0)."
-    for p in list_checkpoints(folder)[:-keep_last] if keep_last > 0 else []: p.unlink(missing_ok=True)
+_OTHER = object()   # the run of a checkpoint that does not load: nobody's
+
+def prune_checkpoints(folder: str | Path, keep_last: int, run_id: str | set | None = None):
+    "Delete all but the newest `keep_last` checkpoints of `folder` (none when `keep_last` is 0); with `run_id` (one or a set), only that run's count and go."
+    ids = None if run_id is None else {run_id} if isinstance(run_id, str) else set(run_id)
+    own = [p for p in list_checkpoints(folder) if ids is None or (checkpoint_info(p) or {"run_id": _OTHER})["run_id"] in ids]
+    for p in own[:-keep_last] if keep_last > 0 else []: p.unlink(missing_ok=True)
+
 
 # %% ../nbs/04_checkpoint.ipynb #5d63c290
 CHECKPOINT_FORMAT = "octgan-checkpoint-v1"
 
 def read_checkpoint(path: str | Path, map_location="cpu") -> dict:
-    "The contents of an octgan checkpoint: a file, or a run folder's newest `ckpt_*.pt`; loaded with `weights_only`."
+    "The contents of an octgan checkpoint: a file, or a run folder's newest loadable `ckpt_*.pt`; loaded with `weights_only`."
     path = resolve_checkpoint(path)
     sd = load_safe(path, map_location=map_location)
     if not isinstance(sd, dict) or sd.get("format") != CHECKPOINT_FORMAT:
@@ -58,11 +93,31 @@ def read_checkpoint(path: str | Path, map_location="cpu") -> dict:
                          "pass a file written by Trainer.save, or its run folder")
     return sd
 
-def save_checkpoint(state: dict, path: str | Path, keep_last: int = 0) -> Path:
-    "Write `state` atomically to `path`; then, with `keep_last`, delete all but the newest `keep_last` checkpoints beside it."
-    path = save_atomic(state, path)
-    if keep_last: prune_checkpoints(path.parent, keep_last)   # after the new file is in place
+class RunFolderError(RuntimeError): "A run folder that cannot be used: it holds another run, another process writes to it, or a write failed."
+
+def _free(path: Path) -> str:
+    for p in [path, *path.parents]:
+        if p.exists(): return f"{shutil.disk_usage(p).free / 2**20:,.0f} MiB"
+    return "?"
+
+def write_error(path: str | Path, e: BaseException, checkpoints: str | Path) -> BaseException:
+    "The one-line error for a failed write of `path` (an `OSError`, or torch's writer failing): the reason and the last good checkpoint in `checkpoints`."
+    if isinstance(e, OSError): why = e.strerror or str(e)
+    elif any(s in str(e) for s in ("PytorchStreamWriter", "unexpected pos", "file write failed")):
+        why = f"the write failed with {_free(Path(path))} free on that disk (is it full?)"
+    else: return e   # not a failed write: let it through unchanged
+    last = latest_checkpoint(checkpoints)
+    fix = "free some space or make it writable, then resume from it" if last else "free some space or pass a writable --out"
+    return RunFolderError(f"could not write {path}: {why}; " + (f"the last good checkpoint is {last}: {fix}" if last else f"no checkpoint was written yet: {fix}"))
+
+def save_checkpoint(state: dict, path: str | Path, keep_last: int = 0, run_id: str | set | None = None) -> Path:
+    "Write `state` atomically to `path`, then keep the newest `keep_last` checkpoints beside it (of run `run_id` only, if given); a failed write leaves the last one intact and names it."
+    path = Path(path)
+    try: path = save_atomic(state, path)
+    except (OSError, RuntimeError) as e: raise write_error(path, e, path.parent) from None
+    if keep_last: prune_checkpoints(path.parent, keep_last, run_id)   # after the new file is in place
     return path
+
 
 # %% ../nbs/04_checkpoint.ipynb #8c8ccbb1
 def trainer_state(tr) -> dict:
@@ -81,7 +136,8 @@ def trainer_state(tr) -> dict:
             "phases": [{"name": p.name, "batch_size": p.batch_size, "epochs": p.epochs, "info": dict(p.info)} for p in tr.phases],
             "pending_grads": {n: [None if p.grad is None else p.grad.detach().clone() for p in m.parameters()]
                               for n, m in tr.models.items() if tr.calls[n] % tr.cfg.grad_accum},
-            "config": asdict(tr.cfg), "fixed": tr.fixed, "history": list(tr.history), "rng": get_rng_states()}
+            "config": {k: v for k, v in asdict(tr.cfg).items() if k != "overwrite"},   # overwrite: this start's choice, not the run's
+            "run_id": getattr(tr, "run_id", None), "fixed": tr.fixed, "history": list(tr.history), "rng": get_rng_states()}
 
 def load_trainer_state(tr, sd: dict):
     "Put a checkpoint's contents (from `read_checkpoint`) back into a trainer built for the same task: the inverse of `trainer_state`."
@@ -107,3 +163,142 @@ def _load_ema(tr, state: dict):
     if hasattr(tr.ema, "images_seen"):
         seen = state.get("images_seen")   # missing in checkpoints older than the EMA ramp-up: estimate it
         tr.ema.images_seen = seen if seen is not None else int(state["n_averaged"]) * getattr(tr, "images_per_update", 1)
+
+# %% ../nbs/04_checkpoint.ipynb #a1c0f001
+RUN_MANIFEST, RUN_LOCK, RUN_FORMAT = "run.json", "run.lock", "octgan-run-v1"
+
+def new_run_id() -> str:
+    "A fresh run id: 12 hex digits."
+    return uuid.uuid4().hex[:12]
+
+def read_manifest(folder: str | Path) -> dict | None:
+    "The manifest (`run.json`) of a run folder, or None when there is none (or it cannot be read)."
+    try: m = json.loads((Path(folder) / RUN_MANIFEST).read_text())
+    except (OSError, ValueError): return None
+    return m if isinstance(m, dict) else None
+
+def _data_of(tr) -> str | None:
+    ds = tr.phases[0].dataset if tr.phases else None
+    for _ in range(4):   # through wrappers (a Subset, a resized view) to the dataset that reads a folder
+        if getattr(ds, "root", None) is not None: return str(ds.root)
+        ds = getattr(ds, "dataset", None)
+    return None
+
+def run_manifest(tr) -> dict:
+    "What a run folder's `run.json` says about the run of trainer `tr`: its id, family, task config, data folder and training settings."
+    from octgan import __version__
+    return {"format": RUN_FORMAT, "run_id": tr.run_id, "family": tr.task.config.get("family", type(tr.task).__name__),
+            "config": dict(tr.task.config), "data": _data_of(tr), "train": {k: v for k, v in asdict(tr.cfg).items() if k != "overwrite"},
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "octgan_version": __version__,
+            "host": socket.gethostname(), "resumed_from": None if getattr(tr, "resumed_from", None) is None else str(tr.resumed_from)}
+
+def _write_json(path: Path, obj: dict):
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f: json.dump(obj, f, indent=1, default=str); f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException: Path(tmp).unlink(missing_ok=True); raise
+
+def _under(name, folder: Path) -> bool:
+    try: return name is not None and Path(os.path.abspath(name)).is_relative_to(os.path.abspath(folder))
+    except (TypeError, ValueError): return False
+
+class RunFolder:
+    "`path` held by one run (`run_id`): a manifest names the run, a lock keeps other processes out, and only the run's own checkpoints are pruned."
+    def __init__(self, path: str | Path, run_id: str, overwrite: bool = False, legacy: bool = False):
+        self.path, self.run_id, self.overwrite, self._fd, self.replaced = Path(path), run_id, overwrite, None, []
+        self.ids = {run_id, None} if legacy else {run_id}   # legacy: resumed from a checkpoint older than run ids
+    @property
+    def checkpoints(self) -> Path: return self.path / "checkpoints"
+    def error(self, path, e: OSError) -> BaseException: return write_error(path, e, self.checkpoints)
+
+    def claim(self, manifest: dict) -> "RunFolder":
+        "Make the folder this run's: take the lock, refuse another run's folder, write the manifest, remove stale temporary files."
+        if self.path.exists() and not self.path.is_dir():
+            raise RunFolderError(f"--out {self.path} is a file, not a folder: pass a folder for the run")
+        try: self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as e: raise self.error(self.path, e) from None
+        self._lock()
+        try:
+            self.replaced = self._other_run()
+            if (read_manifest(self.path) or {}).get("run_id") != self.run_id: _write_json(self.path / RUN_MANIFEST, {**manifest, "run_id": self.run_id})
+            for p in self.checkpoints.glob(".ckpt_*.tmp"): p.unlink()   # left by a kill during a write; the lock says no one writes now
+        except OSError as e: self.release(); raise self.error(e.filename or self.path, e) from None
+        except BaseException: self.release(); raise
+        return self
+
+    def _other_run(self) -> list[Path]:
+        "Checkpoints of another run (refused unless `overwrite`; then replaced once this run's first checkpoint is written)."
+        m = read_manifest(self.path)
+        other = [(p, i) for p in list_checkpoints(self.checkpoints) if (i := checkpoint_info(p)) is not None and i.get("run_id") not in self.ids]
+        if not other:
+            if m and m.get("run_id") not in self.ids and not self.overwrite:
+                warnings.warn(f"{self.path}: replacing the manifest of run {m.get('run_id')}, which left no checkpoint")
+            return []
+        newest = other[-1][1]
+        family = newest.get("family") or (m or {}).get("family") or "unknown"
+        if not self.overwrite:
+            raise RunFolderError(f"{self.path} holds another run (family {family}, {newest.get('step') or 0:,} steps): "
+                                 f"pass --resume {self.path} to continue it or --overwrite to replace it (in Python: resume= or overwrite=True)")
+        return [p for p, _ in other] + list((self.path / "tb").glob("events.out.tfevents.*"))
+
+    def after_save(self, path: Path):
+        "This run's checkpoint `path` is written: now, and not before, the files of the run it replaces (`overwrite`) go."
+        for p in self.replaced:
+            if p != path: p.unlink(missing_ok=True)
+        self.replaced = []
+
+    def _lock(self):
+        lock = self.path / RUN_LOCK
+        if fcntl is None: return
+        while True:
+            try: fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e: raise self.error(lock, e) from None
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _read_lock(fd); os.close(fd)
+                raise RunFolderError(f"{self.path} is in use by another training run (pid {holder.get('pid', '?')} on {holder.get('host', '?')}): "
+                                     "wait for it to end, or train into another folder (--out)") from None
+            except OSError as e:   # a file system without locks: go on unlocked
+                if e.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP): os.close(fd); raise self.error(lock, e) from None
+                warnings.warn(f"{self.path}: the file system does not support locks, so nothing stops a second run from writing here")
+            try: same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except FileNotFoundError: same = False
+            if same: break
+            os.close(fd)   # the holder removed the lock while we opened it: take the new one
+        old, me = _read_lock(fd), {"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.run_id}
+        if old.get("pid") and (old.get("pid"), old.get("host")) != (me["pid"], me["host"]):
+            warnings.warn(f"{self.path}: taking over a stale lock of pid {old['pid']} on {old.get('host')}, which is gone (killed or crashed)")
+        os.ftruncate(fd, 0); os.pwrite(fd, json.dumps(me).encode(), 0)
+        self._fd = fd
+
+    def release(self):
+        "Let go of the lock (the manifest stays: the folder remains this run's)."
+        fd, self._fd = self._fd, None
+        if fd is None: return
+        (self.path / RUN_LOCK).unlink(missing_ok=True)   # before the unlock: a waiting opener sees a new file
+        os.close(fd)
+
+    @contextmanager
+    def held(self, manifest: dict):
+        "Within the block the folder is claimed; an `OSError` on a file under it becomes one line naming the last good checkpoint."
+        self.claim(manifest)
+        try: yield self
+        except OSError as e:
+            if not _under(e.filename, self.path): raise
+            raise self.error(e.filename, e) from None
+        finally: self.release()
+
+@contextmanager
+def claim_run_folder(tr):
+    "Hold trainer `tr`'s `out_dir` for its run (`tr.run_id`) within the block; process 0 only, and a nested block shares the claim."
+    if tr.rank or tr._folder is not None: yield tr._folder; return
+    with RunFolder(tr.out_dir, tr.run_id, tr.cfg.overwrite, tr._legacy).held(run_manifest(tr)) as tr._folder:
+        try: yield tr._folder
+        finally: tr._folder = None
+
+def _read_lock(fd: int) -> dict:
+    try: d = json.loads(os.pread(fd, 4096, 0) or b"{}")
+    except (OSError, ValueError): return {}
+    return d if isinstance(d, dict) else {}
+

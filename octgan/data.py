@@ -23,7 +23,8 @@ __all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'DATA_DIR', 'CACHE_AUTO_BYTES', 'P
 # %% ../nbs/01_data.ipynb #dd82af44
 OCT_CLASSES = ("CNV", "DME", "DRUSEN", "NORMAL")
 IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".tif", ".tiff", ".bmp")
-DATA_DIR = Path(octgan.__file__).resolve().parent.parent / "data"
+_CLONE_DATA = Path(octgan.__file__).resolve().parent.parent / "data"    # a clone (or an editable install)
+DATA_DIR = _CLONE_DATA if _CLONE_DATA.is_dir() else Path(octgan.__file__).resolve().parent / "assets" / "data"   # a wheel
 
 # %% ../nbs/01_data.ipynb #422198cb
 def _is_int(v) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05b_families.ipynb #33e63678
 from __future__ import annotations
-import importlib
+import importlib, inspect, json, re, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,8 +13,8 @@ from .core import get_device, class_labels, save_images, save_grid
 from .checkpoint import resolve_checkpoint, read_checkpoint
 
 # %% auto #0
-__all__ = ['FAMILY_MODULES', 'Family', 'register_family', 'family_names', 'get_family', 'all_families', 'GenerativeModel', 'load',
-           'generate']
+__all__ = ['FAMILY_MODULES', 'EXPORT_FORMAT', 'Family', 'register_family', 'family_names', 'get_family', 'all_families',
+           'GenerativeModel', 'is_export', 'load', 'generate', 'resume_kwargs', 'model_card', 'export_model']
 
 # %% ../nbs/05b_families.ipynb #1a298ea0
 @dataclass(frozen=True)
@@ -100,15 +100,20 @@ def _sample(self: GenerativeModel, n: int = 16, labels=None, seed: int = 0, **kw
 GenerativeModel.sample = _sample
 
 # %% ../nbs/05b_families.ipynb #92c84ba2
+EXPORT_FORMAT = "octgan-export-v1"
+_WEIGHTS, _CONFIG, _CARD = "model.safetensors", "config.json", "README.md"
+
+def is_export(path) -> bool:
+    "Whether `path` is a folder written by `export_model`."
+    p = Path(path)
+    return p.is_dir() and (p / _CONFIG).is_file() and (p / _WEIGHTS).is_file()
+
 def load(path: str | Path, ema: bool = True, device=None) -> GenerativeModel:
-    "The model of an octgan run folder or checkpoint file, of any family, ready to sample (EMA weights unless `ema=False`)."
+    "The model of an octgan run folder, checkpoint file or exported folder (`export_model`), of any family, ready to sample (EMA weights unless `ema=False`)."
+    if is_export(path): return _load_export(Path(path), ema, device)
     path = resolve_checkpoint(path)
     ck = read_checkpoint(path)
-    config = ck.get("task_config") or {}
-    name = config.get("family")
-    if not name: raise ValueError(f"{str(path)!r} records no model family: pass a checkpoint written by an octgan train_<family> run")
-    if name not in family_names(): raise ValueError(f"{str(path)!r} holds a model of family {name!r}, which is not registered: import the module that registers it, or use one of {family_names()}")
-    family = get_family(name)
+    family, config = _family_of(path, ck.get("task_config") or {})
     models = family.build(config)
     for k, m in models.items():
         if k in ck["models"]: m.load_state_dict(ck["models"][k])
@@ -116,6 +121,14 @@ def load(path: str | Path, ema: bool = True, device=None) -> GenerativeModel:
     if use_ema: models["G"].load_state_dict(ck["ema"]["model"])
     step = (ck.get("counters") or {}).get("iteration")
     return GenerativeModel(family, models, config, ck.get("task"), path, step, use_ema).to(device)
+
+def _family_of(path, config: dict) -> tuple[Family, dict]:
+    "The registered family a checkpoint's (or export's) config names, with the config; one-line errors otherwise."
+    name = config.get("family")
+    if not name: raise ValueError(f"{str(path)!r} records no model family: pass a checkpoint written by an octgan train_<family> run")
+    if name not in family_names(): raise ValueError(f"{str(path)!r} holds a model of family {name!r}, which is not registered: import the module that registers it, or use one of {family_names()}")
+    return get_family(name), config
+
 
 # %% ../nbs/05b_families.ipynb #6d51c108
 def generate(checkpoint, n: int = 16, out_dir: str | Path | None = None, seed: int = 0, labels=None, ema: bool = True,
@@ -129,3 +142,131 @@ def generate(checkpoint, n: int = 16, out_dir: str | Path | None = None, seed: i
         save_images(imgs, out_dir)
         save_grid(imgs, Path(out_dir) / "grid.png", nrow=model.num_classes if model.num_classes and labels is None else None)
     return imgs
+
+# %% ../nbs/05b_families.ipynb #2afc256c
+_RENAMED = {"image_size": "size", "unet": "unet_kwargs", "disc": "disc_kwargs"}   # task_config key -> train argument
+_NOT_RESTORED = ("data", "out_dir", "resume", "cbs", "fit", "family")
+
+def _progan_schedule(phases: list[dict]) -> dict:
+    "ProGAN's resolutions live in its phases (`16px`, `32px`...), not in its config."
+    res = [int(m.group(1)) for p in phases if (m := re.fullmatch(r"(\d+)px", p.get("name") or ""))]
+    return {"start_res": res[0], "size": res[-1]} if res and len(res) == len(phases) else {}
+
+_SCHEDULES = {"progan": _progan_schedule}   # families that keep settings in their phases' names
+
+def _as_scheduler(config):
+    from octgan.diffusion import NoiseScheduler
+    return None if config is None else NoiseScheduler(**config)
+
+def resume_kwargs(checkpoint, family: Family | None = None) -> tuple[dict, dict]:
+    """(model settings, schedule) of a run: the `train_<family>` arguments that rebuild its models and data, and the
+    epochs/batch sizes of its phases. `checkpoint`: a run folder, a checkpoint file or `read_checkpoint`'s dict."""
+    ck = checkpoint if isinstance(checkpoint, dict) else read_checkpoint(checkpoint)
+    family = family or _family_of(checkpoint if not isinstance(checkpoint, dict) else "the checkpoint", ck.get("task_config") or {})[0]
+    params = inspect.signature(family.train).parameters
+    model = {}
+    for k, v in (ck.get("task_config") or {}).items():
+        name = _RENAMED.get(k, k)
+        if name in params and name not in _NOT_RESTORED:   # JSON-like configs hold lists where the models took tuples
+            model[name] = {kk: tuple(vv) if isinstance(vv, list) else vv for kk, vv in v.items()} if isinstance(v, dict) else v
+    unet = model.get("unet_kwargs") or {}
+    if "channels" in params and "in_channels" in unet: model["channels"] = unet["in_channels"]   # the data's channels
+    if "z_dim" in params and "z_dim" in unet: model["z_dim"] = unet["z_dim"]
+    if "scheduler" in model:
+        if "num_steps" in params and model["scheduler"]: model["num_steps"] = model["scheduler"]["num_train_timesteps"]
+        model["scheduler"] = _as_scheduler(model["scheduler"])
+    phases = ck.get("phases") or []
+    model.update(_SCHEDULES.get(family.name, lambda p: {})(phases))
+    schedule = {}
+    if len(phases) == 1: schedule = {"epochs": phases[0]["epochs"], "batch_size": phases[0]["batch_size"]}
+    elif phases:
+        schedule["epochs"] = [p["epochs"] for p in phases]
+        if "batch_sizes" in params and "size" in model:   # one batch size per resolution
+            res = [int(p["name"][:-2]) for p in phases]
+            schedule["batch_sizes"] = {r: p["batch_size"] for r, p in zip(res, phases)}
+    return model, {k: v for k, v in schedule.items() if k in params or k == "batch_sizes"}
+
+# %% ../nbs/05b_families.ipynb #2966b3b5
+def _plain(x):
+    "Task state as JSON: tensors become numbers or lists."
+    if isinstance(x, torch.Tensor): return x.item() if x.numel() == 1 else x.tolist()
+    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
+    return x
+
+def _load_export(path: Path, ema: bool = True, device=None) -> GenerativeModel:
+    from safetensors.torch import load_file
+    meta = json.loads((path / _CONFIG).read_text())
+    if meta.get("format") != EXPORT_FORMAT:
+        raise ValueError(f"{str(path / _CONFIG)!r} is not an octgan export (no format {EXPORT_FORMAT!r}): pass a folder written by octgan export")
+    if not ema and meta.get("ema"):
+        raise ValueError(f"{str(path)!r} holds only the EMA generator: load the run folder it was exported from for the raw weights")
+    family, config = _family_of(path, meta["config"])
+    G = family.build(config)["G"]
+    G.load_state_dict(load_file(str(path / _WEIGHTS)))
+    return GenerativeModel(family, {"G": G}, config, meta.get("state"), path, meta.get("step"), bool(meta.get("ema"))).to(device)
+
+# %% ../nbs/05b_families.ipynb #e551d294
+def _image_shape(model: GenerativeModel) -> tuple[int, int, int]:
+    hw = model.config.get("image_size") or model.config.get("size")
+    c = model.config.get("img_channels") or (model.config.get("unet") or {}).get("out_channels")
+    if isinstance(hw, (list, tuple)) and len(hw) == 2 and c: return int(c), int(hw[0]), int(hw[1])
+    return tuple(model.sample(1).shape[1:])
+
+_METRICS = (("fid", "FID", "{:.3f}"), ("kid", "KID", "{:.4g}"), ("ms_ssim_generated", "MS-SSIM of generated pairs (higher: less diverse)", "{:.3f}"),
+            ("ms_ssim_real", "MS-SSIM of real pairs", "{:.3f}"), ("conditional_accuracy", "conditional accuracy", "{:.3f}"),
+            ("memorized_frac", "memorized fraction", "{:.3f}"))
+
+def model_card(model: GenerativeModel, source=None, data=None, metrics: dict | None = None) -> str:
+    "A short model card (Markdown) for an exported model."
+    c, h, w = _image_shape(model)
+    n_params = sum(p.numel() for p in model.net.parameters())
+    classes = ", ".join(model.classes) if model.classes else (f"{model.num_classes} (unnamed)" if model.num_classes else "none (unconditional)")
+    rows = [("family", model.family.name), ("training data", f"`{data}`" if data else "not recorded"),
+            ("image size", f"{h}x{w}, {c} channel{'s' * (c != 1)}"), ("classes", classes),
+            ("training steps", model.step), ("weights", f"{'EMA' if model.ema else 'raw'} generator, {n_params:,} parameters ({_WEIGHTS})")]
+    lines = [f"# octgan {model.family.name} model", "",
+             f"Exported with `octgan export` from `{source}`." if source else "Exported with `octgan export`.", "",
+             "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows], "",
+             "## Use", "", "```python", "import octgan", 'model = octgan.load("path/to/this/folder")',
+             "images = model.sample(16)   # (16, C, H, W) in [-1, 1]", "```", "",
+             "or from a terminal: `octgan generate path/to/this/folder --n 16 --out samples`.", ""]
+    if metrics:
+        lines += ["## Metrics", "", f"`octgan evaluate`: {metrics.get('n_generated')} generated vs {metrics.get('n_real')} real images "
+                  f"({metrics.get('real', 'real data')}), features: {metrics.get('feature')}.", "", "| metric | value |", "|---|---|"]
+        lines += [f"| {name} | {'-' if metrics.get(k) is None else fmt.format(metrics[k])} |" for k, name, fmt in _METRICS]
+        lines.append("")
+    return "\n".join(lines)
+
+# %% ../nbs/05b_families.ipynb #9970bdc3
+def _manifest_data(ckpt: Path | None):
+    "The training data a run's manifest (`run.json`) names, if it names one."
+    from octgan.checkpoint import read_manifest
+    if ckpt is None: return None
+    folder = ckpt.parent.parent if ckpt.parent.name == "checkpoints" else ckpt.parent
+    return (read_manifest(folder) or {}).get("data")
+
+def export_model(run, out_dir, real=None, data=None, n: int = 1000, seed: int = 0, device=None, **evaluate_kw) -> Path:
+    """Write `run`'s generator (EMA weights) to `out_dir` as `model.safetensors` + `config.json` + a `README.md` model card.
+    With `real` (a folder of real images), `n` images are drawn and `octgan.metrics.evaluate`d against it for the card."""
+    from safetensors.torch import save_file
+    out = Path(out_dir)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / _CONFIG).is_file())):
+        raise FileExistsError(f"{str(out)!r} exists and is not an exported model: pick a new --out folder")
+    model = load(run, device=device)
+    if data is None: data = _manifest_data(model.path)
+    metrics = None
+    if real is not None:
+        from octgan.metrics import evaluate
+        with tempfile.TemporaryDirectory() as tmp:
+            save_images(model.sample(n, seed=seed), tmp)
+            metrics = evaluate(tmp, real, n=n, seed=seed, device=device, verbose=False, **evaluate_kw)
+        metrics = {**_plain({k: v for k, v in metrics.items() if k != "memorized_pairs"}), "real": str(real)}
+    out.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().cpu().contiguous().clone() for k, v in model.net.state_dict().items()}, str(out / _WEIGHTS),
+              metadata={"format": EXPORT_FORMAT, "family": model.family.name})
+    meta = {"format": EXPORT_FORMAT, "family": model.family.name, "config": _plain(model.config), "state": _plain(model.state),
+            "step": model.step, "ema": model.ema, "data": None if data is None else str(data), "metrics": metrics}
+    (out / _CONFIG).write_text(json.dumps(meta, indent=2))
+    (out / _CARD).write_text(model_card(model, run, data, metrics))
+    return out

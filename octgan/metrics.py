@@ -15,17 +15,18 @@ from torchmetrics.functional.image import (structural_similarity_index_measure a
                                            peak_signal_noise_ratio as _tm_psnr)
 import octgan
 from .core import get_device, to_01, to_pm1, load_safe, save_atomic
-from .data import IMAGE_EXTENSIONS, ImageFolderDataset, decode_image, image_transform, parse_size
+from .data import (IMAGE_EXTENSIONS, ImageFolderDataset, UnreadableImageError, decode_image, image_transform,
+                         parse_size, read_images, scan_images)
 from .train import Callback, eval_mode
 
 # %% auto #0
-__all__ = ['PHANTOM_CLASSIFIER_PATH', 'INCEPTION_URL', 'INCEPTION_FILE', 'FEATURES', 'MEMO_THRESHOLD', 'frechet_distance',
-           'Passthrough', 'fid_from_features', 'kid_from_features', 'DomainClassifier', 'train_domain_classifier',
-           'classifier_accuracy', 'save_domain_classifier', 'load_domain_classifier', 'load_phantom_classifier',
-           'DomainFeatures', 'PixelFeatures', 'InceptionFeatures', 'FeatureFallbackWarning', 'find_inception_weights',
-           'choose_feature', 'feature_extractor', 'sample_task', 'load_images', 'extract_features', 'fid', 'kid',
-           'ms_ssim_settings', 'ssim', 'psnr', 'ms_ssim', 'diversity_ms_ssim', 'conditional_accuracy', 'memorization',
-           'show_memorization', 'evaluate', 'train_feature_net', 'FIDCallback']
+__all__ = ['PHANTOM_CLASSIFIER_PATH', 'INCEPTION_URL', 'INCEPTION_FILE', 'FEATURES', 'SSIM_BORDERS', 'MEMO_THRESHOLD',
+           'frechet_distance', 'Passthrough', 'fid_from_features', 'kid_from_features', 'DomainClassifier',
+           'train_domain_classifier', 'classifier_accuracy', 'save_domain_classifier', 'load_domain_classifier',
+           'load_phantom_classifier', 'DomainFeatures', 'PixelFeatures', 'InceptionFeatures', 'FeatureFallbackWarning',
+           'find_inception_weights', 'choose_feature', 'feature_extractor', 'sample_task', 'load_images',
+           'extract_features', 'fid', 'kid', 'ms_ssim_settings', 'ssim', 'psnr', 'ms_ssim', 'diversity_ms_ssim',
+           'conditional_accuracy', 'memorization', 'show_memorization', 'evaluate', 'train_feature_net', 'FIDCallback']
 
 # %% ../nbs/11_metrics.ipynb #acbb7377
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
@@ -296,9 +297,10 @@ def _fit(x: torch.Tensor, size=None, channels: int | None = None) -> torch.Tenso
     return x
 
 def _is_run(path) -> bool:
-    "An octgan run folder (it has `checkpoints/`) or a checkpoint file, rather than a folder of images."
+    "An octgan run folder (it has `checkpoints/`), a checkpoint file or an exported model, rather than a folder of images."
+    from octgan.families import is_export
     path = Path(path)
-    return path.suffix == ".pt" or (path / "checkpoints").is_dir()
+    return path.suffix == ".pt" or (path / "checkpoints").is_dir() or is_export(path)
 
 def _load_run(path):
     from octgan.families import load
@@ -319,17 +321,24 @@ def _read_folder(root, n, size, channels, seed):
     root = Path(root).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"no folder at {str(root)!r}: pass a folder of images (flat, or one sub-folder per class)")
-    is_img = lambda p: p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".")
-    top = [p for p in root.iterdir() if is_img(p)]
-    subs = [d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".") and any(is_img(p) for p in d.iterdir())]
-    files = sorted(p for p in root.rglob("*") if is_img(p) and not any(s.startswith(".") for s in p.relative_to(root).parts))
+    files = [Path(p) for p in scan_images(root)]                   # links followed once, loops and FIFOs skipped
     if not files: raise FileNotFoundError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) in {str(root)!r}: pass a folder that holds some")
+    top = [p for p in files if p.parent == root]
     channels = channels or 1
-    size = parse_size(size) if size is not None else decode_image(files[0], channels).size[::-1]
-    if subs and not top:                                           # one sub-folder per class: labels too
-        return _from_dataset(ImageFolderDataset(root, size=size, channels=channels), n, seed)
-    tf = image_transform(size, channels)
-    return torch.stack([tf(decode_image(files[i], channels, draft_size=size)) for i in _pick(len(files), n, seed)]), None
+    size = parse_size(size) if size is not None else _first_size(files, channels)
+    if len(top) < len(files) and not top:                          # one sub-folder per class: labels too
+        ds = ImageFolderDataset(root, size=size, channels=channels)
+        out = _from_dataset(ds, n, seed)
+        ds.report_bad()                                            # unreadable images were replaced: say how many
+        return out
+    return read_images([files[i] for i in _pick(len(files), n, seed)], size, channels), None
+
+def _first_size(files, channels):
+    "(height, width) of the first image that decodes."
+    for p in files:
+        try: return decode_image(p, channels).size[::-1]
+        except UnreadableImageError: continue
+    raise FileNotFoundError(f"none of the {len(files)} images under {str(files[0].parent)!r} can be read: pass a folder of PNG/JPEG images")
 
 def _is_trainer(x) -> bool: return hasattr(x, "task") and hasattr(x, "sample_model") and hasattr(x, "device")
 
@@ -451,11 +460,24 @@ def _pair(preds, target):
         raise ValueError(f"preds {tuple(preds.shape)} and target {tuple(target.shape)} differ in shape: pass pairs of equal-sized images")
     return preds, target
 
-def ssim(preds, target, data_range: float = 2.0, per_image: bool = False):
-    "SSIM of image pairs in [-1, 1] (Gaussian window 11, smaller for tiny images)."
+SSIM_BORDERS = ("crop", "reflect")
+
+def ssim(preds, target, data_range: float = 2.0, per_image: bool = False, border: str = "crop"):
+    """SSIM of image pairs in [-1, 1]: Wang et al. (2004), Gaussian window 11 with sigma 1.5, K1 = 0.01, K2 = 0.03
+    (a smaller window for images under 11 pixels).
+
+    `border="crop"` (the default) averages the SSIM map only where the window lies inside the image, dropping a border
+    of 5 pixels: the convention of the authors' MATLAB code and of scikit-image's `structural_similarity(...,
+    gaussian_weights=True, sigma=1.5, use_sample_covariance=False)`. `border="reflect"` averages the whole map, its
+    border computed on reflected pixels: torchmetrics' convention. They differ most on small images."""
+    if border not in SSIM_BORDERS: raise ValueError(f"border {border!r} is unknown: use 'crop' (MATLAB, scikit-image) or 'reflect' (torchmetrics)")
     p, t = _pair(preds, target)
     k = _window(*p.shape[-2:])
-    v = _tm_ssim(p, t, data_range=data_range, kernel_size=k, sigma=_sigma(k), reduction="none")
+    _, full = _tm_ssim(p, t, data_range=data_range, kernel_size=k, sigma=_sigma(k), reduction="none", return_full_image=True)
+    if border == "crop":
+        r = (k - 1) // 2
+        full = full[..., r:full.shape[-2] - r, r:full.shape[-1] - r]
+    v = full.flatten(1).mean(1)
     return v.float() if per_image else float(v.mean())
 
 def psnr(preds, target, data_range: float = 2.0, per_image: bool = False):

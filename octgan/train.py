@@ -18,8 +18,8 @@ import octgan.checkpoint as ckpt
 __all__ = ['PRECISIONS', 'LR_SCHEDULES', 'OPTIMIZERS', 'Phase', 'EpochSampler', 'Task', 'make_optimizer', 'TrainConfig',
            'Callback', 'CancelFit', 'NonFiniteLossError', 'TrainingInterrupted', 'ProgressCB', 'SampleCB',
            'CheckpointCB', 'parse_nvidia_smi', 'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'frozen', 'eval_mode',
-           'init_distributed', 'Distributed', 'SignalFlag', 'catch_signals', 'EMA', 'TrainerBase', 'Trainer',
-           'plot_history']
+           'loss_keys', 'init_distributed', 'Distributed', 'SignalFlag', 'catch_signals', 'EMA', 'TrainerBase',
+           'Trainer', 'plot_history']
 
 # %% ../nbs/05_train.ipynb #60ac3517
 @dataclass
@@ -114,6 +114,9 @@ class TrainConfig:
     progress: bool = True
     tensorboard: bool = True
     gpu_stats_every: int = 50
+    overwrite: bool = False        # train into a folder holding another run: replace it (once this run's first checkpoint is written)
+    compile: bool = False          # torch.compile every model (`nn.Module.compile`: state_dict keys, so checkpoints, unchanged)
+    channels_last: bool = False    # models and image batches in channels_last memory format (faster convolutions on GPUs)
 
     def __post_init__(self):
         if self.precision not in PRECISIONS: raise ValueError(f"precision {self.precision!r} is unknown: use one of {PRECISIONS}")
@@ -158,7 +161,7 @@ class ProgressCB(Callback):
     def after_batch(self, tr): self.bar.update(1)
     def after_log(self, tr):
         if getattr(self, "bar", None) is not None:
-            self.bar.set_postfix({k: f"{v:.4g}" for k, v in tr.last_log.items() if k not in ("step", "phase", "epoch")})
+            self.bar.set_postfix({k: f"{tr.last_log[k]:.4g}" for k in loss_keys(tr.last_log)})
     def after_epoch(self, tr): self.bar.close(); self.bar = None
     def after_fit(self, tr):
         if getattr(self, "bar", None) is not None: self.bar.close()
@@ -212,15 +215,16 @@ def gpu_stats(device: torch.device | None = None) -> dict:
 
 # %% ../nbs/05_train.ipynb #7a846eac
 class TensorBoardCB(Callback):
-    "Scalars (losses, learning rates, GPU stats) at each log, the sample grid at each sample, under `<out_dir>/tb`."
+    "Scalars (losses, gradient norms, learning rates, GPU stats) at each log, the sample grid at each sample, under `<out_dir>/tb`."
     order = 40
     def __init__(self, sample_every: int, gpu_every: int): self.sample_every, self.gpu_every = sample_every, gpu_every
     def before_fit(self, tr):
         from torch.utils.tensorboard import SummaryWriter
         self.writer = SummaryWriter(log_dir=str(tr.out_dir / "tb"), purge_step=tr.iteration or None)
     def after_log(self, tr):
+        for k in loss_keys(tr.last_log): self.writer.add_scalar(f"loss/{k}", tr.last_log[k], tr.iteration)
         for k, v in tr.last_log.items():
-            if k not in ("step", "phase", "epoch"): self.writer.add_scalar(f"loss/{k}", v, tr.iteration)
+            if k.startswith("gnorm_"): self.writer.add_scalar(f"grad_norm/{k[6:]}", v, tr.iteration)
         for n, o in tr.opts.items(): self.writer.add_scalar(f"lr/{n}", o.param_groups[0]["lr"], tr.iteration)
         self.writer.add_scalar("progress/phase", tr.phase_idx, tr.iteration)
     def after_batch(self, tr):
@@ -265,11 +269,39 @@ def eval_mode(model: nn.Module):
     try: yield model
     finally: model.train(was)
 
-def _to(batch, device):
-    if isinstance(batch, torch.Tensor): return batch.to(device, non_blocking=True)
-    if isinstance(batch, (list, tuple)): return type(batch)(_to(b, device) for b in batch)
-    if isinstance(batch, dict): return {k: _to(v, device) for k, v in batch.items()}
+def _to(batch, device, memory_format=None):
+    "`batch` on `device`; with `memory_format`, its 4-D tensors (images) in that layout."
+    if isinstance(batch, torch.Tensor):
+        if memory_format is not None and batch.ndim == 4: return batch.to(device, non_blocking=True, memory_format=memory_format)
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, (list, tuple)): return type(batch)(_to(b, device, memory_format) for b in batch)
+    if isinstance(batch, dict): return {k: _to(v, device, memory_format) for k, v in batch.items()}
     return batch
+
+def _grad_norm(model: nn.Module, clip: float | None = None) -> torch.Tensor:
+    "The total gradient norm of `model` (a tensor: no sync) before clipping; with `clip`, the gradients are then clipped to it."
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    if clip: return nn.utils.clip_grad_norm_(model.parameters(), clip).detach()
+    if not grads: return torch.zeros(())
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm([g.detach() for g in grads])))
+
+def _share_phases(phases: list[Phase], world: int):
+    for p in phases:   # a dataset that sharded itself (octgan.s3 under torchrun) is already this process's share
+        p.shards = 1 if getattr(p.dataset, "world_size", 1) > 1 else world
+        if p.batches_per_epoch < 1:
+            raise ValueError(f"phase {p.name!r} has {len(p.dataset)} images for {p.shards} processes but batch_size {p.batch_size}: "
+                             "use a smaller batch size, fewer processes or more data")
+
+def _check_precision(precision: str, device: torch.device):
+    if precision == "fp16" and device.type == "cpu":
+        raise ValueError("precision 'fp16' on the CPU: fp16 autocast there is slow and many operations lack it; "
+                         "use precision='bf16' (--precision bf16) or 'fp32' on the CPU, or train on a GPU")
+
+_STATS = ("gnorm_", "lr_")   # history keys that are not losses: gradient norms and learning rates per model
+
+def loss_keys(record: dict) -> list[str]:
+    "The losses of a `Trainer.history` record: not `step`/`phase`/`epoch`, nor the gradient norms (`gnorm_*`) and learning rates (`lr_*`)."
+    return [k for k in record if k not in ("step", "phase", "epoch") and not k.startswith(_STATS)]
 
 # %% ../nbs/05_train.ipynb #c3a8d910
 def init_distributed(backend: str | None = None) -> tuple[int, int, int]:
@@ -367,16 +399,13 @@ class TrainerBase:
         self.dist = Distributed()
         self.rank, self.world = self.dist.rank, self.dist.world
         self.device = get_device(self.cfg.device)
+        _check_precision(self.cfg.precision, self.device)
         if self.world > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", self.dist.local_rank); torch.cuda.set_device(self.device)
-        for p in self.phases:   # a dataset that sharded itself (octgan.s3 under torchrun) is already this process's share
-            p.shards = 1 if getattr(p.dataset, "world_size", 1) > 1 else self.world
-            if p.batches_per_epoch < 1:
-                raise ValueError(f"phase {p.name!r} has {len(p.dataset)} images for {p.shards} processes but batch_size {p.batch_size}: "
-                                 "use a smaller batch size, fewer processes or more data")
+        _share_phases(self.phases, self.world)
         seed_everything(self.cfg.seed)
         self.models = task.models()
-        for m in self.models.values(): m.to(self.device)
+        for m in self.models.values(): m.to(self.device, memory_format=torch.channels_last) if self.cfg.channels_last else m.to(self.device)
         self.dist.broadcast_models(self.models)
         self.opts = {n: make_optimizer(self.cfg.opt_func, m.parameters(), self.cfg.lr_for(n), self.cfg.betas) for n, m in self.models.items()}
         total = self.total_batches // self.cfg.grad_accum
@@ -386,15 +415,16 @@ class TrainerBase:
         self.scaler = torch.amp.GradScaler(self.device.type) if self.cfg.precision == "fp16" else None
         self.ema = (EMA(self.models[task.ema], self.cfg.ema_decay, self.cfg.ema_rampup)
                     if task.ema and self.cfg.ema_decay else None)
+        for m in self.models.values() if self.cfg.compile else (): m.compile()   # after the EMA copy (eager: it only samples)
         g = torch.Generator().manual_seed(self.cfg.seed + 12345)
         self.fixed = _to(task.make_fixed(self.cfg.n_samples, g), self.device)
         self.phase_idx = self.epoch = self.batch_idx = self.iteration = 0
         self.calls = {n: 0 for n in self.models}; self.opt_steps = {n: 0 for n in self.models}
         self.history: list[dict] = []
-        self._acc, self._acc_n = {}, 0
+        self._acc, self._acc_n, self._gnorm = {}, 0, {}
         self.cbs = sorted(list(cbs) + default_callbacks(self.cfg, self.rank), key=lambda c: c.order)
         self.signals, self._signal = SignalFlag(), None   # `fit` swaps in the flag of its catch_signals block
-        self.out_dir = Path(self.cfg.out_dir)
+        self.out_dir, self.run_id, self._legacy, self._folder = Path(self.cfg.out_dir), ckpt.new_run_id(), False, None
         if self.rank: seed_everything(self._rank_seed())  # each process draws its own noise
 
     # --- progress ---------------------------------------------------------------------------------------------
@@ -428,21 +458,21 @@ class TrainerBase:
 
     def step(self, name: str, loss: torch.Tensor) -> bool:
         "Backpropagate `loss` into model `name`; step its optimizer every `grad_accum` calls. True if it stepped."
-        opt = self.opts[name]
+        opt, model = self.opts[name], self.models[name]
         loss = loss / self.cfg.grad_accum
         (self.scaler.scale(loss) if self.scaler else loss).backward()
         self.calls[name] += 1
         if self.calls[name] % self.cfg.grad_accum: return False
-        self.dist.average_grads(self.models[name])
-        if self.cfg.clip_grad:
+        self.dist.average_grads(model)
+        if self.cfg.clip_grad or (self.iteration + 1) % self.cfg.log_every == 0:   # the norm before clipping: on log batches (free when clipping)
             if self.scaler: self.scaler.unscale_(opt)
-            nn.utils.clip_grad_norm_(self.models[name].parameters(), self.cfg.clip_grad)
+            self._gnorm[name] = _grad_norm(model, self.cfg.clip_grad)
         if self.scaler: self.scaler.step(opt); self.scaler.update()
         else: opt.step()
         opt.zero_grad(set_to_none=True)
         self.scheds[name].step()
         self.opt_steps[name] += 1
-        if self.ema is not None and name == self.task.ema: self.ema.update_parameters(self.models[name], self.images_per_update)
+        if self.ema is not None and name == self.task.ema: self.ema.update_parameters(model, self.images_per_update)
         return True
 
     @torch.no_grad()
@@ -460,15 +490,17 @@ class TrainerBase:
     def flush_log(self):
         "Bring the summed losses to the CPU (the only sync), check they are finite, append to `history`."
         if not self._acc_n: return
-        names = list(self._acc)
+        names, stats = list(self._acc), list(self._gnorm)
         vals = torch.stack([self._acc[k] for k in names]) / self._acc_n
+        if stats: vals = torch.cat([vals, torch.stack([self._gnorm[n].float().to(vals.device) for n in stats])])
         if self.world > 1:   # every process logs (and judges) the mean over processes; a signal seen by one stops all
             vals = self.dist.all_mean(torch.cat([vals, torch.tensor([float(self.signals.seen or 0)], device=vals.device)]))
             vals, seen = vals[:-1], vals[-1].item()
             if seen and self._signal is None: self._signal = self.signals.seen or signal.SIGTERM
         vals = vals.tolist()
-        self._acc, self._acc_n = {}, 0
-        rec = {"step": self.iteration, "phase": self.phase_idx, "epoch": self.epoch, **dict(zip(names, vals))}
+        self._acc, self._acc_n, self._gnorm = {}, 0, {}
+        rec = {"step": self.iteration, "phase": self.phase_idx, "epoch": self.epoch, **dict(zip(names, vals)),
+               **{f"gnorm_{n}": v for n, v in zip(stats, vals[len(names):])}, **{f"lr_{n}": o.param_groups[0]["lr"] for n, o in self.opts.items()}}
         bad = [k for k, v in zip(names, vals) if not math.isfinite(v)]
         if bad:
             last = ckpt.latest_checkpoint(self.out_dir / "checkpoints")
@@ -485,20 +517,34 @@ class TrainerBase:
         self.flush_log()  # never persist a state whose losses were not checked
         folder = self.out_dir / "checkpoints"
         path = Path(path) if path else ckpt.checkpoint_path(folder, self.iteration)
-        if self.rank == 0:   # the processes hold the same weights: process 0 writes them
-            ckpt.save_checkpoint(self.state_dict(), path, keep_last=self.cfg.keep_last if path.parent == folder else 0)
+        if self.rank == 0 and path.parent != folder: ckpt.save_checkpoint(self.state_dict(), path)
+        elif self.rank == 0:   # the processes hold the same weights: process 0 writes them, into its own run folder
+            with self.claimed():
+                ckpt.save_checkpoint(self.state_dict(), path, keep_last=self.cfg.keep_last, run_id=self._folder.ids)
+                self._folder.after_save(path)
         self.last_checkpoint = path
         return path
+
+    def claimed(self):
+        "A block in which `out_dir` is this run's (process 0 holds it; nested blocks share the claim): `checkpoint.claim_run_folder`."
+        return ckpt.claim_run_folder(self)
 
     def load(self, path: str | Path) -> "TrainerBase":
         "Restore everything from a checkpoint (a file, or a folder whose newest checkpoint is taken)."
         path = ckpt.resolve_checkpoint(path)
-        ckpt.load_trainer_state(self, ckpt.read_checkpoint(path, map_location=self.device))
+        sd = ckpt.read_checkpoint(path, map_location=self.device)
+        ckpt.load_trainer_state(self, sd)
+        # the run continues under its id; from a checkpoint older than run ids, that folder's id-less checkpoints count as this run's
+        self.run_id, self._legacy = sd.get("run_id") or self.run_id, sd.get("run_id") is None
         if self.rank: seed_everything(self._rank_seed())   # process 0's RNG was saved; the others restart theirs from the step
         self.resumed_from = path
         return self
 
 # %% ../nbs/05_train.ipynb #880f950d
+def _worker_ignores_signals(worker_id: int):
+    "DataLoader workers leave SIGINT/SIGTERM to the main process: a signal to the whole process group (docker stop, Slurm, Ctrl+C) must not kill them mid-epoch."
+    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
 class Trainer(TrainerBase):
     "Drive a `Task` through its `phases`; owns precision, accumulation, EMA, optimizers, checkpoints and callbacks."
     def loader(self, phase: Phase) -> DataLoader:
@@ -506,20 +552,22 @@ class Trainer(TrainerBase):
         sampler = EpochSampler(len(phase.dataset), self.cfg.seed + 7919 * self.phase_idx, self.epoch,
                                start=self.batch_idx * phase.batch_size, weights=phase.weights, rank=rank, world=world)
         nw = self.cfg.num_workers
+        if nw and hasattr(phase.dataset, "fill_cache"): phase.dataset.fill_cache()   # workers fork with the cache filled, not each their own
         worker_seed = self.cfg.seed + self.epoch + 1_000_003 * self.rank   # worker seeds, not the global RNG
         return DataLoader(phase.dataset, batch_size=phase.batch_size, sampler=sampler, drop_last=True, num_workers=nw,
-                          pin_memory=self.device.type == "cuda", persistent_workers=False,
+                          pin_memory=self.device.type == "cuda", persistent_workers=False, worker_init_fn=_worker_ignores_signals if nw else None,
                           generator=torch.Generator().manual_seed(worker_seed))
 
     def fit(self):
         "Train from where the trainer stands (the start, or a resumed checkpoint) to the end of the last phase."
-        with catch_signals() as self.signals:
-            try:
-                self.callback("before_fit")
-                while self.phase_idx < len(self.phases): self._fit_phase(self.phases[self.phase_idx])
-            except CancelFit: pass
-        self.flush_log()
-        self.callback("after_fit")
+        with self.claimed():   # the run folder is this run's, and only this process writes to it
+            with catch_signals() as self.signals:
+                try:
+                    self.callback("before_fit")
+                    while self.phase_idx < len(self.phases): self._fit_phase(self.phases[self.phase_idx])
+                except CancelFit: pass
+            self.flush_log()
+            self.callback("after_fit")
         return self
 
     def _fit_phase(self, phase: Phase):
@@ -538,7 +586,7 @@ class Trainer(TrainerBase):
         self.phase_idx += 1; self.epoch = 0
 
     def _one_batch(self, batch):
-        self.batch = _to(batch, self.device)
+        self.batch = _to(batch, self.device, torch.channels_last if self.cfg.channels_last else None)
         self.callback("before_batch")
         losses = self.task.train_batch(self.batch, self)
         for k, v in losses.items():
@@ -560,11 +608,11 @@ class Trainer(TrainerBase):
 
 # %% ../nbs/05_train.ipynb #935007cf
 def plot_history(history: list[dict], ax=None, keys=None, title: str | None = "losses"):
-    "Plot the loss curves of a `Trainer.history`; returns the axes."
+    "Plot the loss curves of a `Trainer.history` (or its `keys`, e.g. `gnorm_G`, `lr_D`); returns the axes."
     import matplotlib.pyplot as plt
     if not history: raise ValueError("the history is empty: train for at least `log_every` steps first")
     if ax is None: _, ax = plt.subplots(figsize=(7, 3.5))
-    keys = keys or [k for k in history[0] if k not in ("step", "phase", "epoch")]
+    keys = keys or loss_keys(history[0])
     steps = [h["step"] for h in history]
     for k in keys: ax.plot(steps, [h.get(k, float("nan")) for h in history], label=k)
     for a, b in zip(history, history[1:]):
