@@ -8,3 +8,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def pytest_configure(config):
     import torch
     torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+def pytest_addoption(parser):
+    parser.addoption("--nb-flags", default="", metavar="FLAGS",
+                     help="space-separated test flags whose notebook cells run too (as `nbdev_test --flags`), e.g. 'slow'")
