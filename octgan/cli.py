@@ -96,6 +96,7 @@ def _diffusion_options(p):
     _opt(p, "--strategy", choices=STRATEGIES, lib=train_diffusion, help="DDPM or rectified flow")
     _opt(p, "--sample-steps", type=int, lib=train_diffusion, help="sampler steps for the run's sample grids")
     _opt(p, "--sample-method", choices=[m for m in sampler_names() if m != "few_step"], help="sampler for the grids (default: DDIM, Euler for rflow)")
+    _opt(p, "--cond-drop", type=float, lib=train_diffusion, help="drop the class with this probability, for classifier-free guidance (e.g. 0.1)")
     _unet_options(p)
 
 def _diffusion_gan_options(p):
@@ -110,9 +111,17 @@ def _ddgan_options(p):
     _opt(p, "--z-dim", type=int, lib=train_ddgan)
     _unet_options(p)
 
+def _latent_diffusion_options(p):
+    from octgan.latent_diffusion import train_latent_diffusion
+    from octgan.diffusion import STRATEGIES
+    _opt(p, "--autoencoder", help="a train_autoencoder run folder or checkpoint (default: train one first in <out>/autoencoder)")
+    _opt(p, "--strategy", choices=STRATEGIES, lib=train_latent_diffusion)
+    _opt(p, "--sample-steps", type=int, lib=train_latent_diffusion)
+    _unet_options(p)
+
 FAMILY_OPTIONS = {"progan": (_progan_options, None), "dcgan": (_dcgan_options, None),
                   "diffusion": (_diffusion_options, _to_unet_kwargs), "diffusion_gan": (_diffusion_gan_options, _to_unet_kwargs),
-                  "ddgan": (_ddgan_options, _to_unet_kwargs)}
+                  "ddgan": (_ddgan_options, _to_unet_kwargs), "latent_diffusion": (_latent_diffusion_options, _to_unet_kwargs)}
 
 # %% ../nbs/13_cli.ipynb #1abf2ec1
 _NOT_TRAIN_ARGS = ("command", "func", "family", "data", "out", "unconditional", "flags")
@@ -252,8 +261,8 @@ def _cmd_export(a):
 def _cmd_phantom(a):
     from octgan.phantom import write_phantom_dataset
     size = a.size if isinstance(a.size, tuple) else (a.size, a.size)
-    out = write_phantom_dataset(a.out, n=a.n, size=size, seed=a.seed)
-    print(f"wrote {a.n} phantom B-scans to {out}")
+    out = write_phantom_dataset(a.out, n=a.n, size=size, seed=a.seed, masks=a.masks)
+    print(f"wrote {a.n} phantom B-scans{' and their label maps' if a.masks else ''} to {out}")
 
 def _cmd_evaluate(a):
     from octgan.metrics import evaluate, load_domain_classifier
@@ -263,7 +272,7 @@ def _cmd_evaluate(a):
     print(f"report written to {a.out}")
 
 # %% ../nbs/13_cli.ipynb #e0b9bf1f
-COMMAND_MODULES = ["octgan.compare"]  # modules whose `add_commands(subparsers)` adds their own sub-commands
+COMMAND_MODULES = ["octgan.compare", "octgan.diagnostics"]  # modules whose `add_commands(subparsers)` adds their own sub-commands
 
 def build_parser() -> argparse.ArgumentParser:
     "The `octgan` command's parser: one sub-command per task, one `train-<family>` per registered family."
@@ -277,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("phantom", help="write the OCT B-scan phantom data set (OCT2017 folder layout)")
     p.add_argument("--out", default="data/phantom"); p.add_argument("--n", type=int, default=200)
     p.add_argument("--size", type=_size, default=128); p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--masks", action="store_true", help="also write label maps: OUT/images/<CLASS>/x.png, OUT/masks/<CLASS>/x.png, OUT/labels.txt")
     p.set_defaults(func=_cmd_phantom)
 
     for family in all_families(): _add_train_parser(sub, family)

@@ -157,7 +157,7 @@ def real_splits(data=None, size=32, n_train: int = 256, n_eval: int = 200, seed:
             "classes": classes, "source": str(data) if isinstance(data, (str, Path)) else type(data).__name__}
 
 # %% ../nbs/14_compare.ipynb #fbe91208
-FAMILIES = ("progan", "dcgan", "diffusion", "diffusion_gan", "ddgan")
+FAMILIES = ("progan", "dcgan", "diffusion", "diffusion_gan", "ddgan", "latent_diffusion")
 GAN_FAMILIES = ("progan", "dcgan", "diffusion_gan", "ddgan")      # the families with a discriminator for DiffAugment
 
 PRESETS = {"quick": {"size": 32, "n_train": 256, "n_eval": 200, "images": 1_280, "batch_size": 32},
@@ -172,13 +172,17 @@ RECIPES = {
               "diffusion": {"unet_kwargs": _TINY_UNET, "sample_steps": 10},
               "diffusion_gan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "warmup_steps": 10,
                                 "sample_steps": 10},
-              "ddgan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "z_dim": 32}},
+              "ddgan": {"unet_kwargs": _TINY_UNET, "disc_kwargs": {"base": 16}, "z_dim": 32},
+              "latent_diffusion": {"unet_kwargs": {"base": 16}, "sample_steps": 10, "lr": 1e-3,
+                                   "autoencoder_kwargs": {"base": 16, "disc_base": 16, "disc_layers": 2, "lr": 2e-3}}},
     "full": {"progan": {"z_dim": 64, "in_channels": 64},
              "dcgan": {"z_dim": 64, "base_channels": 32},
              "diffusion": {"unet_kwargs": _SMALL_UNET, "lr": 5e-4, "sample_steps": 25},
              "diffusion_gan": {"unet_kwargs": _SMALL_UNET, "disc_kwargs": {"base": 16}, "lr": {"G": 5e-4, "D": 2e-4},
                                "warmup_steps": 200, "sample_steps": 25},
-             "ddgan": {"unet_kwargs": {"base": 16}, "disc_kwargs": {"base": 16}}},
+             "ddgan": {"unet_kwargs": {"base": 16}, "disc_kwargs": {"base": 16}},
+             "latent_diffusion": {"unet_kwargs": {"base": 32, "attn_resolutions": []}, "lr": 5e-4, "sample_steps": 25,
+                                  "autoencoder_kwargs": {"base": 16, "disc_base": 16, "disc_layers": 2}}},
     "gpu": {name: {} for name in FAMILIES},                       # every family's own defaults
 }
 

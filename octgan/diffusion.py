@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_diffusion.ipynb #b98a9562
 from __future__ import annotations
-import importlib, inspect, math, numbers
+import importlib, inspect, math, numbers, warnings
 from pathlib import Path
 from typing import NamedTuple
 import torch
@@ -19,10 +19,11 @@ from .families import Family, register_family, generate as _family_generate
 # %% auto #0
 __all__ = ['BETA_SCHEDULES', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'STRATEGIES', 'MIN_SNR_TARGETS', 'SAMPLERS', 'FEW_STEP_MAX',
            'cosine_alpha_bar', 'betas_for_alpha_bar', 'make_betas', 'StepOutput', 'NoiseScheduler', 'randn_like',
-           'timestep_embedding', 'GroupNorm', 'ResBlock', 'AttnBlock', 'UNet', 'min_snr_weight', 'rflow_interpolate',
-           'rflow_snr', 'diffusion_loss', 'Sampler', 'register_sampler', 'sampler_names', 'make_sampler', 'DDPMSampler',
-           'DDIMSampler', 'EulerSampler', 'sample', 'DiffusionTask', 'as_dataset', 'train_diffusion', 'default_method',
-           'build_diffusion', 'sample_run', 'generate', 'stat_distance', 'generate_and_visualize']
+           'timestep_embedding', 'GroupNorm', 'ResBlock', 'AttnBlock', 'UnusedWeightsWarning', 'UNet', 'min_snr_weight',
+           'rflow_interpolate', 'rflow_snr', 'guided_call', 'diffusion_loss', 'Sampler', 'register_sampler',
+           'sampler_names', 'make_sampler', 'DDPMSampler', 'DDIMSampler', 'EulerSampler', 'sample', 'DiffusionTask',
+           'as_dataset', 'train_diffusion', 'default_method', 'build_diffusion', 'sample_run', 'generate',
+           'stat_distance', 'generate_and_visualize']
 
 # %% ../nbs/08_diffusion.ipynb #1b22e0bf
 BETA_SCHEDULES = ("linear", "scaled_linear", "squaredcos_cap_v2")
@@ -225,6 +226,11 @@ def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -
     emb = torch.cat([torch.sin(args), torch.cos(args)], dim=1)
     return F.pad(emb, (0, 1)) if dim % 2 else emb
 
+def _hw(size) -> tuple[int, int]:
+    if isinstance(size, numbers.Integral): size = (size, size)
+    if len(size) != 2 or min(size) < 1: raise ValueError(f"size must be a positive int or (height, width), got {size!r}: pass e.g. 32 or (32, 48)")
+    return int(size[0]), int(size[1])
+
 def _groups(c: int) -> int:
     "GroupNorm groups for c channels: up to 32, at least 4 channels per group where possible."
     g = min(32, max(1, c // 4))
@@ -259,29 +265,39 @@ class AttnBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, C, H, W = x.shape
         q, k, v = self.qkv(self.norm(x)).reshape(B, 3, self.heads, C // self.heads, H * W).transpose(-1, -2).unbind(1)
-        o = F.scaled_dot_product_attention(q, k, v)                  # (B, heads, HW, C/heads)
+        # contiguous inputs take the fused CPU kernel; the transposed views fall back to plain matmuls (~1.4x slower)
+        o = F.scaled_dot_product_attention(q.contiguous(), k.contiguous(), v.contiguous())   # (B, heads, HW, C/heads)
         return x + self.proj(o.transpose(-1, -2).reshape(B, C, H, W))
 
 # %% ../nbs/08_diffusion.ipynb #72a9e530
+class UnusedWeightsWarning(UserWarning): "A checkpoint holds weights of blocks this network leaves out; they were dropped."
+
 class UNet(nn.Module):
     "DDPM-style UNet conditioned on the timestep (and optionally a class and a latent) in every residual block."
     def __init__(self, in_channels: int = 1, out_channels: int = 1, base: int = 32, channel_mults=(1, 2, 2),
                  num_res_blocks: int = 1, attn_resolutions=(8,), num_classes: int | None = None, dropout: float = 0.0,
-                 z_dim: int = 0):
+                 z_dim: int = 0, image_size=None, null_class: bool = False):
         super().__init__()
         if base < 1 or not channel_mults or num_res_blocks < 1:
             raise ValueError(f"UNet needs base >= 1, channel_mults non-empty and num_res_blocks >= 1, got {base}, {channel_mults}, {num_res_blocks}: pass e.g. base=32, channel_mults=(1, 2, 2)")
         self.in_channels, self.out_channels, self.base = in_channels, out_channels, base
         self.channel_mults, self.attn_resolutions = tuple(channel_mults), tuple(attn_resolutions)
-        self.num_classes, self.z_dim = num_classes, z_dim
+        self.num_classes, self.z_dim, self.null_class = num_classes, z_dim, bool(null_class and num_classes)
+        if null_class and not num_classes: raise ValueError("null_class=True needs a class-conditional UNet: pass num_classes=..., or null_class=False")
+        self.image_size = None if image_size is None else _hw(image_size)
         self.config = {"in_channels": in_channels, "out_channels": out_channels, "base": base, "channel_mults": list(channel_mults),
                        "num_res_blocks": num_res_blocks, "attn_resolutions": list(attn_resolutions), "num_classes": num_classes,
                        "dropout": dropout, "z_dim": z_dim}
+        if self.image_size is not None: self.config["image_size"] = list(self.image_size)
+        if self.null_class: self.config["null_class"] = True
         emb = 4 * base
         self.time_mlp = nn.Sequential(nn.Linear(base, emb), nn.SiLU(), nn.Linear(emb, emb))
-        self.class_emb = nn.Embedding(num_classes, emb) if num_classes else None
+        self.class_emb = nn.Embedding(num_classes + self.null_class, emb) if num_classes else None   # + the "no class" row
         self.z_mlp = nn.Sequential(nn.Linear(z_dim, emb), nn.SiLU(), nn.Linear(emb, emb)) if z_dim else None
-        attn = (lambda c: AttnBlock(c)) if self.attn_resolutions else (lambda c: nn.Identity())
+        side = None if self.image_size is None else min(self.image_size)
+        def attn(c, level):   # a block only where one runs: at a listed resolution (every level when the size is unknown)
+            runs = self.attn_resolutions and (side is None or side // 2 ** level in self.attn_resolutions)
+            return AttnBlock(c) if runs else nn.Identity()
         self.conv_in = nn.Conv2d(in_channels, base, 3, padding=1)
         ch, skips = base, [base]
         self.down = nn.ModuleList()
@@ -289,24 +305,48 @@ class UNet(nn.Module):
             level = nn.Module(); level.blocks, level.attns = nn.ModuleList(), nn.ModuleList()
             for _ in range(num_res_blocks):
                 level.blocks.append(ResBlock(ch, base * m, emb, dropout)); ch = base * m
-                level.attns.append(attn(ch)); skips.append(ch)
+                level.attns.append(attn(ch, i)); skips.append(ch)
             level.down = nn.Conv2d(ch, ch, 3, stride=2, padding=1) if i < len(channel_mults) - 1 else None
             if level.down is not None: skips.append(ch)
             self.down.append(level)
-        self.mid1, self.mid_attn, self.mid2 = ResBlock(ch, ch, emb, dropout), attn(ch), ResBlock(ch, ch, emb, dropout)
+        self.mid1, self.mid_attn, self.mid2 = ResBlock(ch, ch, emb, dropout), attn(ch, len(channel_mults) - 1), ResBlock(ch, ch, emb, dropout)
         self.up = nn.ModuleList()
         for i, m in reversed(list(enumerate(channel_mults))):
             level = nn.Module(); level.blocks, level.attns = nn.ModuleList(), nn.ModuleList()
             for _ in range(num_res_blocks + 1):
                 level.blocks.append(ResBlock(ch + skips.pop(), base * m, emb, dropout)); ch = base * m
-                level.attns.append(attn(ch))
+                level.attns.append(attn(ch, i))
             level.up = nn.Conv2d(ch, ch, 3, padding=1) if i > 0 else None
             self.up.append(level)
         self.norm_out, self.conv_out = GroupNorm(ch), nn.Conv2d(ch, out_channels, 3, padding=1)
 
     def _attn(self, module: nn.Module, h: torch.Tensor) -> torch.Tensor:
         "Attention only where the feature map's smaller side is one of `attn_resolutions`."
-        return module(h) if min(h.shape[-2:]) in self.attn_resolutions else h
+        if min(h.shape[-2:]) not in self.attn_resolutions: return h
+        if isinstance(module, nn.Identity):
+            raise ValueError(f"this UNet was built for {self.image_size[0]}x{self.image_size[1]} images and has no attention block at {min(h.shape[-2:])} px: "
+                             "build it with image_size=(H, W) of the images you pass")
+        return module(h)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # checkpoints from before unused attention blocks were left out hold their weights: drop them (they never ran)
+        unused = [k for name, m in self.named_modules() if isinstance(m, nn.Identity) and "attn" in name
+                  for k in list(state_dict) if k.startswith(f"{prefix}{name}.")]
+        if unused:
+            warnings.warn(f"dropped {len(unused)} weights of attention blocks that never ran at {self.image_size} (an older checkpoint)", UnusedWeightsWarning)
+            for k in unused: del state_dict[k]
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    @property
+    def null_label(self) -> int | None:
+        "The class index meaning 'no class' (classifier-free guidance), or None if the UNet has none."
+        return self.num_classes if self.null_class else None
+
+    def null_condition(self, y: torch.Tensor) -> torch.Tensor:
+        "Labels of the unconditional branch of classifier-free guidance, shaped like `y`."
+        if self.null_label is None:
+            raise ValueError("guidance needs a UNet trained with a 'no class' label: train with cond_drop > 0 (e.g. 0.1), or sample with guidance=1")
+        return torch.full_like(torch.as_tensor(y), self.null_label)
 
     def embed(self, t, batch: int, device, y=None, z=None) -> torch.Tensor:
         t = torch.as_tensor(t, device=device)
@@ -367,6 +407,18 @@ def rflow_snr(t: torch.Tensor) -> torch.Tensor:
 def _call(model, x, t, y=None, **kw):
     "model(x, t, ...), passing y only when there are labels (a t-only network takes no y)."
     return model(x, t, **kw) if y is None else model(x, t, y=y, **kw)
+
+def guided_call(model, x, t, y=None, guidance: float = 1.0, **kw):
+    "The model output with classifier-free guidance `out_u + guidance * (out_c - out_u)`; one batched call of both branches."
+    if guidance == 1: return _call(model, x, t, y, **kw)
+    if y is None: raise ValueError(f"guidance={guidance} steers towards a condition, and none was given: pass the labels (or masks), or guidance=1 for an unconditional model")
+    null = model.null_condition(y) if hasattr(model, "null_condition") else None
+    if null is None: raise ValueError(f"guidance={guidance} needs a model with a null condition (null_condition(y)): train with cond_drop > 0, or pass guidance=1")
+    n = x.shape[0]; two = lambda v: torch.cat([v, v]) if torch.is_tensor(v) and v.ndim and v.shape[0] == n else v
+    t = torch.as_tensor(t, device=x.device)
+    out_c, out_u = model(two(x), two(t.expand(n) if t.ndim == 0 else t), y=torch.cat([y, null.to(y.device)]),
+                         **{k: two(v) for k, v in kw.items()}).chunk(2)
+    return out_u + guidance * (out_c - out_u)
 
 def diffusion_loss(model, x0: torch.Tensor, scheduler: NoiseScheduler | None = None, strategy: str = "ddpm", t=None,
                    noise: torch.Tensor | None = None, y=None, min_snr_gamma: float | None = None) -> torch.Tensor:
@@ -492,11 +544,6 @@ class EulerSampler(Sampler):
         self.next_timestep(t)
         return x + self._dt[_scalar(t)] * model_output.float()
 
-def _hw(size) -> tuple[int, int]:
-    if isinstance(size, numbers.Integral): size = (size, size)
-    if len(size) != 2 or min(size) < 1: raise ValueError(f"size must be a positive int or (height, width), got {size!r}: pass e.g. 32 or (32, 48)")
-    return int(size[0]), int(size[1])
-
 def _device(model) -> torch.device:
     p = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
     return p.device if p is not None else torch.device("cpu")
@@ -504,8 +551,8 @@ def _device(model) -> torch.device:
 @torch.no_grad()
 def sample(model, scheduler: NoiseScheduler | None = None, n: int = 16, size=32, steps: int | None = None,
            method: str = "ddpm", eta: float = 0.0, y=None, generator: torch.Generator | None = None,
-           noise: torch.Tensor | None = None, channels: int | None = None, **options) -> torch.Tensor:
-    "Draw `n` images of `size` with the sampler named `method` ('ddpm': all T steps; the others `steps`, default 50), in [-1, 1]; `options` go to the sampler."
+           noise: torch.Tensor | None = None, channels: int | None = None, guidance: float = 1.0, **options) -> torch.Tensor:
+    "Draw `n` images of `size` with the sampler named `method` ('ddpm': all T steps; the others `steps`, default 50), in [-1, 1]; `guidance` > 1: classifier-free guidance."
     sampler = make_sampler(method, scheduler, steps, **({"eta": eta} if eta else {}), **options)
     ts = sampler.timesteps()
     device = _device(model)
@@ -519,7 +566,7 @@ def sample(model, scheduler: NoiseScheduler | None = None, n: int = 16, size=32,
     if isinstance(model, nn.Module): model.eval()
     try:
         for t in ts:
-            out = _call(model, x, torch.full((n,), t, device=device), y, **sampler.model_inputs(model, t, x, generator))
+            out = guided_call(model, x, torch.full((n,), t, device=device), y, guidance, **sampler.model_inputs(model, t, x, generator))
             x = sampler.step(out.float(), t, x, generator)
     finally:
         if isinstance(model, nn.Module): model.train(was)
@@ -536,13 +583,17 @@ class DiffusionTask(Task):
     ema = "G"
     def __init__(self, unet: nn.Module, scheduler: NoiseScheduler | None = None, strategy: str = "ddpm",
                  min_snr_gamma: float | None = 5.0, num_classes: int | None = None, image_size=32,
-                 sample_steps: int = 50, sample_method: str | None = None, classes=None):
+                 sample_steps: int = 50, sample_method: str | None = None, classes=None, cond_drop: float = 0.0):
         if strategy not in STRATEGIES: raise ValueError(f"strategy {strategy!r} is unknown: use one of {STRATEGIES}")
         if strategy == "ddpm" and scheduler is None: scheduler = NoiseScheduler()
         self.num_classes = num_classes if num_classes is not None else getattr(unet, "num_classes", None)
         if getattr(unet, "num_classes", self.num_classes) != self.num_classes:
             raise ValueError(f"num_classes={num_classes} but the UNet was built with num_classes={unet.num_classes}: build both with the same value")
+        if not 0 <= cond_drop < 1: raise ValueError(f"cond_drop must be in [0, 1), got {cond_drop!r}: pass e.g. 0.1")
+        if cond_drop and getattr(unet, "null_label", None) is None:
+            raise ValueError("cond_drop > 0 needs a class-conditional UNet with a 'no class' label: build it with num_classes=..., null_class=True")
         self.unet, self.scheduler, self.strategy, self.min_snr_gamma = unet, scheduler, strategy, min_snr_gamma
+        self.cond_drop = cond_drop
         self.image_size, self.sample_steps = _hw(image_size), sample_steps
         self.sample_method = sample_method or ("euler" if strategy == "rflow" else "ddim")
         if classes is not None and (not self.num_classes or len(classes) != self.num_classes):
@@ -551,11 +602,18 @@ class DiffusionTask(Task):
                        "num_classes": self.num_classes, "classes": None if classes is None else [str(c) for c in classes],
                        "unet": dict(getattr(unet, "config", {})), "scheduler": None if scheduler is None else dict(scheduler.config),
                        "image_size": list(self.image_size), "sample_steps": sample_steps, "sample_method": self.sample_method}
+        if cond_drop: self.config["cond_drop"] = cond_drop
 
     def models(self): return {"G": self.unet}
 
     def labels(self, y):
         return y if self.num_classes else None
+
+    def drop_labels(self, y):
+        "Training labels with a `cond_drop` share replaced by the 'no class' label (classifier-free guidance)."
+        if not self.cond_drop or y is None or not self.num_classes: return y
+        y = torch.as_tensor(y)   # the draw happens only when cond_drop > 0: runs without it keep their random stream
+        return torch.where(torch.rand(y.shape[0], device=y.device) < self.cond_drop, self.unet.null_condition(y).to(y.device), y)
 
     def loss(self, model, x0, y=None, t=None, noise=None, weighted: bool = True) -> torch.Tensor:
         "Per-image training loss (Min-SNR weighted unless `weighted=False`)."
@@ -564,6 +622,7 @@ class DiffusionTask(Task):
 
     def train_batch(self, batch, tr):
         x0, y = _unpack(batch)
+        y = self.drop_labels(self.labels(y))
         with tr.autocast(): loss = self.loss(self.unet, x0, y).mean()
         tr.step("G", loss)
         return {"loss": loss}
@@ -637,23 +696,26 @@ def _unet_kwargs(kw: dict | None, channels: int, **fixed) -> dict:
     "UNet settings: `kw` plus the channels of the data and what the run decides (`fixed`), which `kw` may not contradict."
     kw = dict(kw or {})
     fixed = {"in_channels": channels, "out_channels": channels, **fixed}
-    for k, v in fixed.items():
-        if kw.get(k, v) != v: raise ValueError(f"unet_kwargs has {k}={kw[k]!r} but this run has {k}={v!r}: leave it out of unet_kwargs (set it on the train call)")
+    same = lambda a, b: (list(a) == list(b)) if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) else a == b
+    for k, v in fixed.items():   # a config read back from JSON/a checkpoint holds lists where the call has tuples
+        if not same(kw.get(k, v), v): raise ValueError(f"unet_kwargs has {k}={kw[k]!r} but this run has {k}={v!r}: leave it out of unet_kwargs (set it on the train call)")
     return {**kw, **fixed}
 
 def train_diffusion(data, out_dir, *, strategy: str = "ddpm", scheduler: NoiseScheduler | None = None,
                     unet: nn.Module | None = None, unet_kwargs: dict | None = None, min_snr_gamma: float | None = 5.0,
                     sample_steps: int = 50, sample_method: str | None = None, size=None, channels: int = 1, classes=None,
-                    num_classes="auto", epochs: int = 1, batch_size: int = 32, lr: float | None = None, seed: int = 0,
+                    num_classes="auto", cond_drop: float = 0.0, epochs: int = 1, batch_size: int = 32, lr: float | None = None, seed: int = 0,
                     resume=None, cbs=(), fit: bool = True, **train_kw) -> Trainer:
     "Train a diffusion UNet on `data` (image folder, Dataset, image tensor or (images, labels)) with `octgan.train`; `train_kw` go to `TrainConfig`."
     if unet is not None and num_classes == "auto": num_classes = getattr(unet, "num_classes", None)
     ds, num_classes, names = _training_data(data, size, channels, classes, num_classes)
     x = _unpack(ds[0])[0]
     seed_everything(seed)   # before the UNet is built: a run is reproducible from its seed
-    if unet is None: unet = UNet(**_unet_kwargs(unet_kwargs, x.shape[0], num_classes=num_classes))
+    if cond_drop and not num_classes: raise ValueError("cond_drop > 0 drops class labels, but this run is unconditional: pass cond_drop=0 or data with labels")
+    extra = {"null_class": True} if cond_drop else {}
+    if unet is None: unet = UNet(**_unet_kwargs(unet_kwargs, x.shape[0], num_classes=num_classes, image_size=tuple(x.shape[-2:]), **extra))
     task = DiffusionTask(unet, scheduler, strategy, min_snr_gamma, num_classes=num_classes, image_size=tuple(x.shape[-2:]),
-                         sample_steps=sample_steps, sample_method=sample_method, classes=names)
+                         sample_steps=sample_steps, sample_method=sample_method, classes=names, cond_drop=cond_drop)
     cfg = TrainConfig(out_dir=str(out_dir), lr=2e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, **train_kw)
     tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"diffusion-{strategy}"), cfg, cbs=list(cbs))
     if resume is not None: tr.load(resume)
@@ -675,15 +737,16 @@ def build_diffusion(config: dict) -> dict[str, nn.Module]:
 
 @torch.no_grad()
 def sample_run(G, config: dict, state: dict | None = None, n: int = 16, labels=None, generator: torch.Generator | None = None,
-               steps: int | None = None, method: str | None = None, eta: float = 0.0) -> torch.Tensor:
+               steps: int | None = None, method: str | None = None, eta: float = 0.0, guidance: float = 1.0) -> torch.Tensor:
     "`n` images in [-1, 1] from a diffusion-family model with its run's scheduler, sampler, step count and size; `steps`/`method` override."
     sched = NoiseScheduler(**config["scheduler"]) if config.get("scheduler") else None
     run_method = config.get("sample_method") or default_method(sched)
     if steps is None and method in (None, run_method): steps = config.get("sample_steps")
-    return sample(G, sched, n, tuple(config["image_size"]), steps=steps, method=method or run_method, eta=eta, y=labels, generator=generator)
+    return sample(G, sched, n, tuple(config["image_size"]), steps=steps, method=method or run_method, eta=eta, y=labels, generator=generator,
+                  guidance=guidance)
 
 def generate(checkpoint, n: int = 16, out_dir=None, seed: int = 0, **kw) -> torch.Tensor:
-    "Draw `n` images from a diffusion run (see `octgan.families.generate`; `steps=`, `method=` override its sampler)."
+    "Draw `n` images from a diffusion run (see `octgan.families.generate`; `steps=`, `method=` override its sampler; `guidance=` scale)."
     return _family_generate(checkpoint, n=n, out_dir=out_dir, seed=seed, family="diffusion", **kw)
 
 register_family(Family(name="diffusion", build=build_diffusion, sample=sample_run, train=train_diffusion, task=DiffusionTask, conditional=True))

@@ -31,7 +31,8 @@ class Family:
 
 # %% ../nbs/05b_families.ipynb #24aa99e1
 FAMILY_MODULES = {"progan": "octgan.progan", "dcgan": "octgan.dcgan", "diffusion": "octgan.diffusion",
-                  "diffusion_gan": "octgan.diffusion_gan", "ddgan": "octgan.ddgan"}
+                  "diffusion_gan": "octgan.diffusion_gan", "ddgan": "octgan.ddgan",
+                  "latent_diffusion": "octgan.latent_diffusion", "mask_diffusion": "octgan.masks"}
 _REGISTRY: dict[str, Family] = {}
 
 def register_family(family: Family) -> Family:

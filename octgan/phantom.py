@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from .data import DATA_DIR, OCT_CLASSES, parse_size
+from torch.utils.data import Dataset
+from .data import DATA_DIR, OCT_CLASSES, ImageFolderDataset, parse_size
 
 # %% auto #0
-__all__ = ['PHANTOM_LAYERS', 'VITREOUS', 'PHANTOM_DIR', 'phantom_stages', 'make_phantom', 'phantom_seed', 'phantom_batch',
-           'write_phantom_dataset']
+__all__ = ['PHANTOM_LAYERS', 'VITREOUS', 'PHANTOM_LABELS', 'COARSE_LABELS', 'COARSE_OF', 'PHANTOM_DIR', 'coarsen_mask',
+           'phantom_stages', 'make_phantom', 'phantom_seed', 'phantom_batch', 'clean_image', 'phantom_pairs',
+           'write_phantom_dataset', 'MaskFolderDataset']
 
 # %% ../nbs/02_phantom.ipynb #0c5d4a42
 def _kernel(sigma: float) -> np.ndarray:
@@ -145,6 +147,18 @@ def _boundaries(a: dict, les: dict, u: np.ndarray) -> tuple[dict, dict]:
     tops["CHOROID"] = bm; tops["SCLERA"] = bm + a["chor_t"] * a["t_jit"][-1]
     return t, {name: tops[name] for name in _NAMES}
 
+def _cyst_distance(les: dict, tops: dict, H: int, W: int) -> np.ndarray | None:
+    "Each cyst's elliptical distance (n, H, W) from its centre (below 1 inside it), or None when the eye has none."
+    if not len(les["cysts"]): return None
+    zz, x = np.arange(H)[:, None] + .5, np.arange(W) + .5
+    cu, cd, crx, crz = les["cysts"].T
+    cols = np.clip(((cu + 1) / 2 * W).astype(int), 0, W - 1)
+    top, bot = tops["INL"][cols], tops["ELM"][cols]
+    cz = (top + cd * (bot - top)) * H
+    rz = np.maximum(np.minimum(crz, .45 * (bot - top)) * H, 1.)
+    return ((x[None, None] - ((cu + 1) / 2 * W)[:, None, None]) / (crx * W / 2)[:, None, None]) ** 2 \
+        + ((zz[None] - cz[:, None, None]) / rz[:, None, None]) ** 2
+
 def _reflectivity(a: dict, les: dict, tops: dict, t: dict, H: int, W: int, rng: np.random.Generator) -> np.ndarray:
     "The noiseless picture: reflectivity (0..~1) of every pixel."
     s = H / 128                                                        # pixel scale: sizes below are set at 128 px
@@ -167,14 +181,8 @@ def _reflectivity(a: dict, les: dict, tops: dict, t: dict, H: int, W: int, rng: 
         col = int(np.clip(xv, 0, W - 1)); zv = (tops["GCL"][col] + .3 * t["GCL"][col]) * H
         prof = np.exp(-.5 * ((x - xv) / wv) ** 2)
         R = R * (1 - vs * prof[None] * (zz > zv + 1.5 * s)) + .35 * np.exp(-.5 * (((x - xv) ** 2 + (zz - zv) ** 2) / wv ** 2))
-    if len(les["cysts"]):
-        cu, cd, crx, crz = les["cysts"].T
-        cols = np.clip(((cu + 1) / 2 * W).astype(int), 0, W - 1)
-        top, bot = tops["INL"][cols], tops["ELM"][cols]
-        cz = (top + cd * (bot - top)) * H
-        rz = np.maximum(np.minimum(crz, .45 * (bot - top)) * H, 1.)
-        d = ((x[None, None] - ((cu + 1) / 2 * W)[:, None, None]) / (crx * W / 2)[:, None, None]) ** 2 \
-            + ((zz[None] - cz[:, None, None]) / rz[:, None, None]) ** 2
+    d = _cyst_distance(les, tops, H, W)
+    if d is not None:
         m = _sigmoid((1 - d) * 6).max(0)                                  # soft union of ellipses
         R = R * (1 - m) + .03 * m
     for fu, fd in les["foci"]:
@@ -182,6 +190,27 @@ def _reflectivity(a: dict, les: dict, tops: dict, t: dict, H: int, W: int, rng: 
         fz = (tops["GCL"][col] + fd * (tops["ELM"][col] - tops["GCL"][col])) * H
         R = R + .6 * np.exp(-.5 * ((x - (fu + 1) / 2 * W) ** 2 + (zz - fz) ** 2) / (.8 * s) ** 2)
     return R
+
+# %% ../nbs/02_phantom.ipynb #3a25e467
+_LABEL_NAME = {"SRF": "subretinal_fluid", "SHRM": "CNV", "SUBRPE": "drusen", "CHOROID": "choroid", "SCLERA": "sclera"}
+PHANTOM_LABELS = ("vitreous",) + tuple(_LABEL_NAME.get(n, n) for n in _NAMES) + ("intraretinal_cyst",)
+COARSE_LABELS = ("vitreous", "retina", "subretinal_fluid", "CNV", "RPE", "drusen", "choroid", "intraretinal_cyst")
+_COARSE = {"vitreous": "vitreous", "sclera": "choroid", **{n: "retina" for n in _NAMES[:_NAMES.index("SRF")]}}
+COARSE_OF = np.array([COARSE_LABELS.index(_COARSE.get(n, n)) for n in PHANTOM_LABELS], dtype=np.uint8)
+
+def _label_map(tops: dict, les: dict, H: int, W: int) -> np.ndarray:
+    "The (H, W) uint8 label map (indices into PHANTOM_LABELS) of an eye with boundaries `tops` (fractions of H)."
+    zz = np.arange(H)[:, None] + .5
+    b = np.stack([tops[n] for n in _NAMES]) * H
+    lab = (zz[None] >= b[:, None, :]).sum(0).astype(np.uint8)         # bands crossed from the top = band index + 1
+    d = _cyst_distance(les, tops, H, W)
+    if d is not None: lab[d.min(0) < 1] = len(PHANTOM_LABELS) - 1
+    return lab
+
+def coarsen_mask(mask):
+    "Map a PHANTOM_LABELS mask (numpy or torch) to COARSE_LABELS indices."
+    if isinstance(mask, torch.Tensor): return torch.from_numpy(COARSE_OF).long()[mask.long().cpu()].to(mask.device)
+    return COARSE_OF[np.asarray(mask)]
 
 # %% ../nbs/02_phantom.ipynb #5338ef11
 def _speckle(R: np.ndarray, a: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +235,7 @@ def _check_class(cls) -> str:
     return cls
 
 def phantom_stages(cls: str, size=(128, 128), seed: int = 0) -> dict:
-    "Every step of `make_phantom`: params, lesions, thickness, boundaries (pixels), reflectivity, speckle, image."
+    "Every step of `make_phantom`: params, lesions, thickness, boundaries (pixels), reflectivity, speckle, image, mask (labels)."
     cls, seed = _check_class(cls), _check_seed(seed)
     H, W = parse_size(size)
     if H < 16 or W < 16: raise ValueError(f"size must be at least 16 pixels a side, got {size!r}: pass e.g. (64, 64)")
@@ -217,7 +246,7 @@ def phantom_stages(cls: str, size=(128, 128), seed: int = 0) -> dict:
     R = _reflectivity(a, les, tops, t, H, W, np.random.default_rng([seed, 50]))
     img, speckle = _speckle(R, a, np.random.default_rng([seed, 99]))
     return dict(params=a, lesions=les, thickness=t, boundaries={k: v * H for k, v in tops.items()},
-                reflectivity=R, speckle=speckle, image=img)
+                reflectivity=R, speckle=speckle, image=img, mask=_label_map(tops, les, H, W))
 
 def make_phantom(cls: str, size=(128, 128), seed: int = 0) -> np.ndarray:
     "A synthetic OCT B-scan of class `cls` as a uint8 (H, W) array; a pure function of `(cls, size, seed)`."
@@ -244,15 +273,36 @@ def phantom_batch(n: int, size=(64, 64), seed: int = 0, classes=OCT_CLASSES) -> 
     imgs = np.stack([make_phantom(classes[l], size, phantom_seed(seed, i)) for i, l in enumerate(labels.tolist())])
     return torch.from_numpy(imgs)[:, None].float() / 127.5 - 1, labels
 
-def write_phantom_dataset(out, n: int = 200, size=(128, 128), seed: int = 0, classes=OCT_CLASSES) -> Path:
-    "Write `n` phantoms as grayscale PNGs `out/<CLASS>/<CLASS>-<seed>-<i>.png` (the OCT2017 layout); returns `out`."
+def clean_image(stages: dict) -> np.ndarray:
+    "The speckle-free picture of `phantom_stages` output, uint8: the reflectivity through the same gain, floor and gamma."
+    a = stages["params"]
+    return (np.clip(a["gain"] * stages["reflectivity"] + a["floor"], 0, 1) ** a["gamma"] * 255 + .5).astype(np.uint8)
+
+def phantom_pairs(n: int, size=(64, 64), seed: int = 0, classes=OCT_CLASSES, coarse: bool = False, clean: bool = False):
+    "`n` phantoms with their masks: (images (n, 1, H, W) in [-1, 1], masks (n, H, W) long, labels) [+ speckle-free images]."
+    classes = _check_classes(classes)
+    if n < 1: raise ValueError(f"n must be at least 1, got {n}: pass how many pairs to make")
+    labels = torch.arange(n) % len(classes)
+    sts = [phantom_stages(classes[l], size, phantom_seed(seed, i)) for i, l in enumerate(labels.tolist())]
+    as_x = lambda a: torch.from_numpy(np.stack(a))[:, None].float() / 127.5 - 1
+    masks = torch.from_numpy(np.stack([s["mask"] for s in sts])).long()
+    out = (as_x([s["image"] for s in sts]), coarsen_mask(masks) if coarse else masks, labels)
+    return out + (as_x([clean_image(s) for s in sts]),) if clean else out
+
+def write_phantom_dataset(out, n: int = 200, size=(128, 128), seed: int = 0, classes=OCT_CLASSES, masks: bool = False) -> Path:
+    "Write `n` phantoms as grayscale PNGs `out/<CLASS>/<CLASS>-<seed>-<i>.png` (the OCT2017 layout); with `masks`, `out/images/...` + `out/masks/...`."
     classes = _check_classes(classes)
     if n < 1: raise ValueError(f"n must be at least 1, got {n}: pass how many images to write")
-    out = Path(out)
-    for c in classes: (out / c).mkdir(parents=True, exist_ok=True)
+    out = Path(out); img_dir = out / "images" if masks else out
+    for c in classes:
+        (img_dir / c).mkdir(parents=True, exist_ok=True)
+        if masks: (out / "masks" / c).mkdir(parents=True, exist_ok=True)
+    if masks: (out / "labels.txt").write_text("\n".join(PHANTOM_LABELS) + "\n")
     for i in range(n):
-        c = classes[i % len(classes)]
-        Image.fromarray(make_phantom(c, size, phantom_seed(seed, i))).save(out / c / f"{c}-{seed}-{i}.png")
+        c = classes[i % len(classes)]; name = f"{c}-{seed}-{i}.png"
+        st = phantom_stages(c, size, phantom_seed(seed, i))
+        Image.fromarray(st["image"]).save(img_dir / c / name)
+        if masks: Image.fromarray(st["mask"]).save(out / "masks" / c / name)
     return out
 
 def _phantom_from_name(path) -> np.ndarray:
@@ -260,6 +310,39 @@ def _phantom_from_name(path) -> np.ndarray:
     c, s, i = Path(path).stem.split("-")
     h, w = np.asarray(Image.open(path)).shape
     return make_phantom(c, (h, w), phantom_seed(int(s), int(i)))
+
+# %% ../nbs/02_phantom.ipynb #9f1677f9
+class MaskFolderDataset(Dataset):
+    "Pairs `root/images/<CLASS>/<name>` + `root/masks/<CLASS>/<name>` as (image (1, H, W) in [-1, 1], mask (H, W) long, class)."
+    def __init__(self, root, size=None, classes=None, coarse: bool = False):
+        root = Path(root).expanduser()
+        for sub in ("images", "masks"):
+            if not (root / sub).is_dir():
+                raise FileNotFoundError(f"no {sub}/ folder in {str(root)!r}: write pairs with write_phantom_dataset(..., masks=True) (images/<CLASS>/x.png + masks/<CLASS>/x.png)")
+        first = next((p for p in sorted((root / "images").rglob("*")) if p.is_file() and not p.name.startswith(".")), None)
+        if first is None: raise FileNotFoundError(f"{str(root / 'images')!r} holds no images: write some first")
+        self.root, self.coarse = root, coarse
+        self.size = parse_size(size) if size is not None else Image.open(first).size[::-1]
+        self.images = ImageFolderDataset(root / "images", classes=classes, size=self.size)
+        self.classes, self.targets = self.images.classes, self.images.targets
+        lf = root / "labels.txt"
+        self.label_names = COARSE_LABELS if coarse else (tuple(lf.read_text().split()) if lf.is_file() else None)
+        missing = [p for p, _ in self.images.samples if not self.mask_path(p).is_file()]
+        if missing: raise FileNotFoundError(f"{len(missing)} images have no mask, e.g. {missing[0]}: put each mask at masks/<CLASS>/<image name>")
+
+    def mask_path(self, image_path) -> Path:
+        return self.root / "masks" / Path(image_path).relative_to(self.root / "images")
+
+    def __len__(self) -> int: return len(self.images)
+
+    def __getitem__(self, i):
+        path, label = self.images.samples[i]
+        x = self.images._load(i)
+        if x is None: raise ValueError(f"image {path} can't be read: replace it (a mask needs its own image, so no substitute is used)")
+        m = Image.open(self.mask_path(path))
+        if m.size[::-1] != tuple(self.size): m = m.resize(self.size[::-1], Image.NEAREST)
+        m = torch.from_numpy(np.asarray(m).astype(np.int64))
+        return x, coarsen_mask(m) if self.coarse else m, label
 
 # %% ../nbs/02_phantom.ipynb #752b730f
 PHANTOM_DIR = DATA_DIR / "phantom"

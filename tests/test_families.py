@@ -7,29 +7,31 @@ from octgan.data import OCT_CLASSES
 from octgan.families import get_family, family_names, generate
 from octgan.phantom import write_phantom_dataset
 
-FAMILIES = ["progan", "dcgan", "diffusion", "diffusion_gan", "ddgan"]
+FAMILIES = ["progan", "dcgan", "diffusion", "diffusion_gan", "ddgan", "latent_diffusion"]
 UNET = dict(base=8, channel_mults=(1, 2), attn_resolutions=())
 DISC = dict(base=8, num_levels=2)
 TINY = {"progan": dict(size=8, start_res=8, z_dim=16, in_channels=16, factors=[1] * 9),
         "dcgan": dict(size=16, z_dim=8, base_channels=8),
         "diffusion": dict(size=16, unet_kwargs=UNET, sample_steps=2),
         "diffusion_gan": dict(size=16, unet_kwargs=UNET, disc_kwargs=DISC, sample_steps=2),
-        "ddgan": dict(size=16, num_steps=2, z_dim=8, unet_kwargs=UNET, disc_kwargs=DISC)}
+        "ddgan": dict(size=16, num_steps=2, z_dim=8, unet_kwargs=UNET, disc_kwargs=DISC),
+        "latent_diffusion": dict(size=16, unet_kwargs=UNET, sample_steps=2,
+                                 autoencoder_kwargs=dict(base=8, disc_base=8, disc_layers=2))}
 QUIET = dict(batch_size=8, seed=0, progress=False, tensorboard=False, sample_every=0, log_every=1)
 
 @pytest.fixture(scope="module")
 def phantoms(tmp_path_factory):
     return write_phantom_dataset(tmp_path_factory.mktemp("data") / "phantom", n=32, size=(32, 32), seed=0)
 
-def test_registry_knows_the_five_families():
-    assert family_names() == sorted(FAMILIES)
+def test_registry_knows_every_family():
+    assert family_names() == sorted(FAMILIES + ["mask_diffusion"])   # mask_diffusion samples from masks: nbs/15_masks tests it
     core = {"data", "out_dir", "size", "epochs", "batch_size", "lr", "seed", "resume", "cbs", "fit"}
     for name in FAMILIES:
         fam = get_family(name)
         assert fam.name == name and callable(fam.build) and callable(fam.sample)
         missing = core - set(inspect.signature(fam.train).parameters)
         assert not missing, f"train_{name} lacks the core arguments {missing}"
-    assert [get_family(n).conditional for n in FAMILIES] == [False, True, True, True, True]
+    assert [get_family(n).conditional for n in FAMILIES] == [False, True, True, True, True, True]
 
 @pytest.mark.parametrize("name", FAMILIES)
 def test_train_load_sample_resume(name, phantoms, tmp_path):

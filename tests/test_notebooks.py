@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from execute_nbs import notebooks, execute_in_kernel, skip_flags, NotebookFailed
 
-NBS = notebooks(ROOT / "nbs")
+# the longest notebooks first, so that pytest-xdist's two workers finish together instead of one waiting on the last
+LONGEST = ("13_cli", "15c_tstr", "14_compare", "15_masks", "08c_latent_diffusion", "05_train")
+NBS = sorted(notebooks(ROOT / "nbs"), key=lambda p: (LONGEST.index(p.stem) if p.stem in LONGEST else len(LONGEST), str(p)))
 
 @pytest.mark.parametrize("nb", NBS, ids=[str(p.relative_to(ROOT / "nbs")) for p in NBS])
 def test_notebook(nb, request):
