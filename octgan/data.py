@@ -14,11 +14,12 @@ from PIL import Image, ImageFile
 import octgan
 
 # %% auto #0
-__all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'DATA_DIR', 'CACHE_AUTO_BYTES', 'PROGAN_BATCH_SIZES', 'MNI_SLICES_DIR',
-           'MNI152_NOTICE', 'parse_size', 'UnreadableImageError', 'decode_image', 'ImageTransform', 'image_transform',
-           'BadImageWarning', 'select_classes', 'scan_images', 'ImageFolderDataset', 'class_balance_weights',
-           'balanced_sampler', 'ImageLoader', 'make_loader', 'progressive_loaders', 'read_images', 'volume_to_slices',
-           'NiftiSliceDataset', 'mni_template_path', 'extract_mni_slices', 'mri_slices']
+__all__ = ['OCT_CLASSES', 'IMAGE_EXTENSIONS', 'DATA_DIR', 'CACHE_AUTO_BYTES', 'PROGAN_BATCH_SIZES', 'MNI_KINDS', 'MNI_SLICES_DIR',
+           'MNI152_NOTICE', 'MRI_LABELS', 'parse_size', 'UnreadableImageError', 'decode_image', 'ImageTransform',
+           'image_transform', 'BadImageWarning', 'select_classes', 'scan_images', 'ImageFolderDataset',
+           'class_balance_weights', 'balanced_sampler', 'ImageLoader', 'make_loader', 'progressive_loaders',
+           'read_images', 'volume_to_slices', 'NiftiSliceDataset', 'mni_template_path', 'extract_mni_slices',
+           'mri_slices', 'mri_tissue_labels', 'mni_tissue_masks', 'extract_mni_masks', 'mri_pairs']
 
 # %% ../nbs/01_data.ipynb #dd82af44
 OCT_CLASSES = ("CNV", "DME", "DRUSEN", "NORMAL")
@@ -420,10 +421,13 @@ def read_images(paths, size, channels: int = 1) -> torch.Tensor:
     return torch.stack(xs)
 
 # %% ../nbs/01_data.ipynb #7dade890
-def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foreground: float = 0.1,
-                     percentiles=(0.5, 99.5), threshold: float = 0.05, crop: bool = True, margin: int = 4
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    "A 3D volume (RAS) -> (uint8 slices (N, H, W), their indices along `axis`), empty slices skipped."
+def _orient(vol: np.ndarray, axis: int) -> np.ndarray:
+    "(slices along `axis`, rows = the 2nd in-plane axis flipped, cols = the 1st): anterior or superior up, left on the left."
+    return np.flip(np.moveaxis(vol, axis, 0).transpose(0, 2, 1), 1)
+
+def _slice_plan(vol, axis: int = 2, size=(200, 160), min_foreground: float = 0.1, percentiles=(0.5, 99.5),
+                threshold: float = 0.05, crop: bool = True, margin: int = 4) -> dict:
+    "Where `volume_to_slices` cuts: the normalised oriented slices, their foreground, the kept indices, crop box and padding."
     vol = np.asarray(vol, dtype=np.float32)
     if vol.ndim == 4 and vol.shape[-1] == 1: vol = vol[..., 0]
     if vol.ndim != 3: raise ValueError(f"expected a 3D volume, got shape {vol.shape}: pass one volume (take one time point of a 4D series)")
@@ -432,23 +436,35 @@ def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foregr
     fgv = vol[vol > vol.min()]
     if fgv.size == 0: raise ValueError("the volume is constant (all voxels equal): nothing to slice; check the file")
     lo, hi = np.percentile(fgv, percentiles)
-    v = np.clip((vol - lo) / max(hi - lo, 1e-8), 0, 1)
-    s = np.flip(np.moveaxis(v, axis, 0).transpose(0, 2, 1), 1)      # (slices, rows = 2nd axis flipped, cols = 1st)
+    s = _orient(np.clip((vol - lo) / max(hi - lo, 1e-8), 0, 1), axis)
     fg = s > threshold
     keep = np.nonzero(fg.mean((1, 2)) >= min_foreground)[0]
-    if len(keep) == 0: return np.zeros((0, H, W), np.uint8), keep
-    s = s[keep]
-    if crop:
+    r0, r1, c0, c1 = 0, s.shape[1], 0, s.shape[2]
+    if crop and len(keep):
         rows, cols = np.nonzero(fg[keep].any(0).any(1))[0], np.nonzero(fg[keep].any(0).any(0))[0]
         r0, r1 = max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, s.shape[1])
         c0, c1 = max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, s.shape[2])
-        s = s[:, r0:r1, c0:c1]
-    h, w = s.shape[1:]                                                 # pad to the target aspect, centred
-    ph, pw = max(round(w * H / W) - h, 0), max(round(h * W / H) - w, 0)
+    h, w = r1 - r0, c1 - c0                                            # pad to the target aspect, centred
+    pad = (max(round(w * H / W) - h, 0), max(round(h * W / H) - w, 0))
+    return dict(slices=s, fg=fg, keep=keep, box=(r0, r1, c0, c1), pad=pad, size=(H, W))
+
+def _apply_plan(plan: dict, s: np.ndarray) -> torch.Tensor:
+    "Oriented slices `s` of any map on the volume's grid, kept, cropped, padded and resized as `plan` says: float (N, H, W)."
+    (r0, r1, c0, c1), (ph, pw) = plan["box"], plan["pad"]
+    s = np.asarray(s, dtype=np.float64)[plan["keep"], r0:r1, c0:c1]          # float64, as the normalised T1 is
     s = np.pad(s, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2)))
-    t = F.interpolate(torch.from_numpy(np.ascontiguousarray(s))[:, None], size=(H, W), mode="bilinear",
-                      antialias=True, align_corners=False)[:, 0]
-    return (t.clamp(0, 1) * 255).round().to(torch.uint8).numpy(), keep
+    return F.interpolate(torch.from_numpy(np.ascontiguousarray(s))[:, None], size=plan["size"], mode="bilinear",
+                         antialias=True, align_corners=False)[:, 0]
+
+def volume_to_slices(vol: np.ndarray, axis: int = 2, size=(200, 160), min_foreground: float = 0.1,
+                     percentiles=(0.5, 99.5), threshold: float = 0.05, crop: bool = True, margin: int = 4
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    "A 3D volume (RAS) -> (uint8 slices (N, H, W), their indices along `axis`), empty slices skipped."
+    plan = _slice_plan(vol, axis, size, min_foreground, percentiles, threshold, crop, margin)
+    if len(plan["keep"]) == 0: return np.zeros((0, *plan["size"]), np.uint8), plan["keep"]
+    t = _apply_plan(plan, plan["slices"])
+    return (t.clamp(0, 1) * 255).round().to(torch.uint8).numpy(), plan["keep"]
+
 
 # %% ../nbs/01_data.ipynb #634f388f
 def _nibabel():
@@ -487,18 +503,21 @@ class NiftiSliceDataset(Dataset):
         return self.slices[i][None].float() / 127.5 - 1, 0
 
 # %% ../nbs/01_data.ipynb #64623c7c
-_MNI_FILE = "mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz"
+MNI_KINDS = ("t1", "gm", "wm")          # the T1 template and its grey- and white-matter probability maps
 
-def mni_template_path() -> Path:
-    "The MNI152 2009 T1 template file (197x233x189, 1 mm, uint8) that ships inside nilearn's wheel."
+def mni_template_path(kind: str = "t1") -> Path:
+    "The MNI152 2009 T1 template (197x233x189, 1 mm, uint8), or its `kind='gm'`/`'wm'` probability map, inside nilearn's wheel."
+    if kind not in MNI_KINDS: raise ValueError(f"kind must be one of {MNI_KINDS}, got {kind!r}: 't1' is the template, 'gm'/'wm' its tissue maps")
     import importlib.util
     spec = importlib.util.find_spec("nilearn")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("the MNI152 template comes with nilearn: pip install nilearn")
     data = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data"
-    found = [data / _MNI_FILE] if (data / _MNI_FILE).is_file() else sorted(data.glob("mni_icbm152_t1*.nii.gz"))
-    if not found: raise FileNotFoundError(f"no MNI152 T1 template in {str(data)!r}: reinstall nilearn (pip install nilearn)")
+    name = f"mni_icbm152_{kind}_tal_nlin_sym_09a_converted.nii.gz"
+    found = [data / name] if (data / name).is_file() else sorted(data.glob(f"mni_icbm152_{kind}*.nii.gz"))
+    if not found: raise FileNotFoundError(f"no MNI152 {kind} map in {str(data)!r}: reinstall nilearn (pip install nilearn)")
     return found[0]
+
 
 # %% ../nbs/01_data.ipynb #e2a9a04b
 MNI_SLICES_DIR = DATA_DIR / "mri"
@@ -513,18 +532,29 @@ warranty. The authors are not responsible for any data loss, equipment damage, p
 injury to subjects or patients resulting from the use or misuse of this software package.
 """
 
-def extract_mni_slices(out=MNI_SLICES_DIR, size=(200, 160), min_foreground: float = 0.25) -> Path:
-    "Write the MNI152 template's axial slices as PNGs `MNI152-z<k>.png` plus NOTICE.txt into `out` (needs nilearn)."
+def _mni_notice(size, masks: bool) -> str:
+    "NOTICE.txt for data/mri: what the files are, where they come from, and the ICBM 2009 copyright notice."
+    hw = f"{size[0]}x{size[1]}"
+    text = ("The images in this folder are axial slices of the MNI ICBM 2009a nonlinear symmetric T1 template\n"
+            "(MNI152, 1 mm; the copy shipped in nilearn as mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz),\n"
+            f"normalised, cropped to the brain and resized to {hw} by octgan.data.extract_mni_slices.\n")
+    if masks:
+        text += ("The label maps in masks/ (same file names; labels.txt names the values 0-3: background,\n"
+                 "CSF/other, grey matter, white matter) are made by octgan.data.extract_mni_masks from the grey-\n"
+                 "and white-matter probability maps of the same ICBM 2009a nonlinear symmetric release\n"
+                 "(mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz and mni_icbm152_wm_..., shipped in nilearn),\n"
+                 f"cut with the same slices, crop and {hw} resize as the images; the same notice covers them.\n")
+    return text + ("Source: http://nist.mni.mcgill.ca/icbm-152-nonlinear-atlases-2009/\n"
+                   "Fonov et al., NeuroImage 54(1) 2011; Fonov et al., NeuroImage 47 S102 2009; Collins et al., 1999.\n\n"
+                   "The template's copyright notice, verbatim:\n\n" + MNI152_NOTICE)
+
+def extract_mni_slices(out=MNI_SLICES_DIR, size=(200, 160), min_foreground: float = 0.25, masks: bool = True) -> Path:
+    "Write the MNI152 template's axial slices as PNGs `MNI152-z<k>.png` plus NOTICE.txt into `out`, with `masks` their tissue masks (needs nilearn)."
     ds = NiftiSliceDataset(mni_template_path(), axis=2, size=size, min_foreground=min_foreground)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     for (_, k), sl in zip(ds.index, ds.slices.numpy()): Image.fromarray(sl).save(out / f"MNI152-z{k:03d}.png")
-    (out / "NOTICE.txt").write_text(
-        "The images in this folder are axial slices of the MNI ICBM 2009a nonlinear symmetric T1 template\n"
-        "(MNI152, 1 mm; the copy shipped in nilearn as mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz),\n"
-        "normalised, cropped to the brain and resized to " f"{size[0]}x{size[1]}" " by octgan.data.extract_mni_slices.\n"
-        "Source: http://nist.mni.mcgill.ca/icbm-152-nonlinear-atlases-2009/\n"
-        "Fonov et al., NeuroImage 54(1) 2011; Fonov et al., NeuroImage 47 S102 2009; Collins et al., 1999.\n\n"
-        "The template's copyright notice, verbatim:\n\n" + MNI152_NOTICE)
+    (out / "NOTICE.txt").write_text(_mni_notice(parse_size(size), masks=False))
+    if masks: extract_mni_masks(out, size, min_foreground)
     return out
 
 def mri_slices(size=(200, 160), folder=MNI_SLICES_DIR) -> torch.Tensor:
@@ -537,3 +567,48 @@ def mri_slices(size=(200, 160), folder=MNI_SLICES_DIR) -> torch.Tensor:
     h, w = parse_size(size)
     if x.shape[-2:] != (h, w): x = F.interpolate(x, size=(h, w), mode="bilinear", antialias=True, align_corners=False).clamp(-1, 1)
     return x
+
+
+# %% ../nbs/01_data.ipynb #2702a10a
+MRI_LABELS = ("background", "csf_other", "grey_matter", "white_matter")
+
+def mri_tissue_labels(gm, wm, head, head_min: float = 0.5) -> np.ndarray:
+    "Label maps (uint8, 0-3 as MRI_LABELS) from GM and WM probabilities and the head fraction, all in [0, 1] on one grid."
+    gm, wm, head = (np.asarray(a, dtype=np.float32) for a in (gm, wm, head))
+    if not gm.shape == wm.shape == head.shape:
+        raise ValueError(f"gm, wm and head must share a shape, got {gm.shape}, {wm.shape}, {head.shape}: cut them with one plan")
+    p = np.stack([np.clip(1 - gm - wm, 0, 1), gm, wm])
+    return np.where(head >= head_min, p.argmax(0) + 1, 0).astype(np.uint8)
+
+def mni_tissue_masks(size=(200, 160), min_foreground: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    "The MNI152 slices' tissue masks, (uint8 (N, H, W), slice indices), cut exactly as `extract_mni_slices` cuts the T1 (needs nilearn)."
+    paths = {k: mni_template_path(k) for k in MNI_KINDS}
+    nib = _nibabel()
+    vol = {k: np.asanyarray(nib.as_closest_canonical(nib.load(str(p))).dataobj).astype(np.float32) for k, p in paths.items()}
+    plan = _slice_plan(vol["t1"], axis=2, size=size, min_foreground=min_foreground)
+    cut = lambda s: _apply_plan(plan, s).clamp(0, 1).numpy()
+    gm, wm = (cut(_orient(vol[k] / 255, 2)) for k in ("gm", "wm"))      # uint8 probabilities, 255 = certain
+    return mri_tissue_labels(gm, wm, cut(plan["fg"])), plan["keep"]
+
+def extract_mni_masks(out=MNI_SLICES_DIR, size=(200, 160), min_foreground: float = 0.25) -> Path:
+    "Write the tissue masks of `extract_mni_slices`'s slices as `out/masks/MNI152-z<k>.png`, plus labels.txt and NOTICE.txt (needs nilearn)."
+    masks, keep = mni_tissue_masks(size, min_foreground)
+    out = Path(out); (out / "masks").mkdir(parents=True, exist_ok=True)
+    for k, m in zip(keep, masks): Image.fromarray(m).save(out / "masks" / f"MNI152-z{k:03d}.png")
+    (out / "labels.txt").write_text("\n".join(MRI_LABELS) + "\n")
+    (out / "NOTICE.txt").write_text(_mni_notice(parse_size(size), masks=True))
+    return out
+
+def mri_pairs(size=(200, 160), folder=MNI_SLICES_DIR) -> tuple[torch.Tensor, torch.Tensor]:
+    "The shipped MNI152 slices with their tissue masks: (images (N, 1, H, W) in [-1, 1], masks (N, H, W) long, 0-3 as MRI_LABELS)."
+    folder = Path(folder); files = sorted(folder.glob("*.png"))
+    missing = [f.name for f in files if not (folder / "masks" / f.name).is_file()]
+    if not (folder / "masks").is_dir() or missing:
+        raise FileNotFoundError(f"{len(missing)} MRI slices in {str(folder)!r} have no mask in masks/ (e.g. {missing[:1]}): "
+                                "use the repository's data/ folder, or run extract_mni_masks(folder) (needs nilearn and nibabel)")
+    x = mri_slices(size, folder)
+    m = np.stack([np.asarray(Image.open(folder / "masks" / f.name)) for f in files])
+    m = torch.from_numpy(m.astype(np.int64))
+    if m.shape[-2:] != x.shape[-2:]: m = F.interpolate(m[:, None].float(), size=x.shape[-2:], mode="nearest-exact")[:, 0].long()
+    return x, m
+
