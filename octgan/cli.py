@@ -91,18 +91,24 @@ def _to_unet_kwargs(kw: dict) -> dict:
     if "base" in kw: kw["unet_kwargs"] = {"base": kw.pop("base")}
     return kw
 
+def _prediction_option(p):
+    from octgan.diffusion import PREDICTION_TYPES
+    _opt(p, "--prediction-type", choices=PREDICTION_TYPES, help="what the UNet regresses (default: v_prediction)")
+
 def _diffusion_options(p):
     from octgan.diffusion import train_diffusion, STRATEGIES, sampler_names
     _opt(p, "--strategy", choices=STRATEGIES, lib=train_diffusion, help="DDPM or rectified flow")
     _opt(p, "--sample-steps", type=int, lib=train_diffusion, help="sampler steps for the run's sample grids")
     _opt(p, "--sample-method", choices=[m for m in sampler_names() if m != "few_step"], help="sampler for the grids (default: DDIM, Euler for rflow)")
     _opt(p, "--cond-drop", type=float, lib=train_diffusion, help="drop the class with this probability, for classifier-free guidance (e.g. 0.1)")
+    _prediction_option(p)
     _unet_options(p)
 
 def _diffusion_gan_options(p):
     from octgan.diffusion_gan import train_diffusion_gan
     _opt(p, "--adv-weight", type=float, lib=train_diffusion_gan, help="weight of the adversarial loss after warm-up")
     _opt(p, "--sample-steps", type=int, lib=train_diffusion_gan)
+    _prediction_option(p)
     _unet_options(p)
 
 def _ddgan_options(p):

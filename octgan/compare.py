@@ -16,7 +16,8 @@ from .metrics import (
 
 # %% auto #0
 __all__ = ['FAMILIES', 'GAN_FAMILIES', 'PRESETS', 'RECIPES', 'precision_recall', 'C2STNet', 'c2st', 'Scorer', 'real_splits',
-           'to_markdown', 'plot_comparison', 'plot_grids', 'compare', 'add_commands', 'compare_main']
+           'to_markdown', 'plot_comparison', 'plot_grids', 'compare', 'merge_comparisons', 'add_commands',
+           'compare_main']
 
 # %% ../nbs/14_compare.ipynb #871cb57a
 def _exact_cdist(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -389,7 +390,12 @@ def compare(families=None, data=None, *, quick: bool = False, preset: str | None
                 "n_eval": n_eval, "images": images, "batch_size": batch_size, "steps": steps, "seed": seed,
                 "diffaug": diffaug, "feature": scorer.feature, "device": str(scorer.device),
                 "torch_threads": torch.get_num_threads(), "seconds": round(time.perf_counter() - t_start, 1)}
-    results = {"settings": settings, "recipes": rec, "rows": rows}
+    results = _write_results({"settings": settings, "recipes": rec, "rows": rows}, out)
+    if verbose: print(f"compared {len(rows) - 2} runs in {settings['seconds']:.0f} s; table, JSON, plot and grids in {out}")
+    return results
+
+def _write_results(results: dict, out: Path) -> dict:
+    "Write `compare.json`, `compare.md` and `compare.png` of `results` into `out`; returns `results` with their paths."
     out.mkdir(parents=True, exist_ok=True)
     files = {"json": out / "compare.json", "markdown": out / "compare.md", "plot": out / "compare.png"}
     results["files"] = {k: str(v) for k, v in files.items()}
@@ -397,7 +403,45 @@ def compare(families=None, data=None, *, quick: bool = False, preset: str | None
     files["markdown"].write_text(to_markdown(results) + "\n")
     import matplotlib.pyplot as plt
     plt.close(plot_comparison(results, files["plot"]))
-    if verbose: print(f"compared {len(rows) - 2} runs in {settings['seconds']:.0f} s; table, JSON, plot and grids in {out}")
+    return results
+
+# %% ../nbs/14_compare.ipynb #6f2b8d31
+_SAME_SETTINGS = ("mode", "data", "size", "train_sizes", "n_eval", "images", "batch_size", "steps", "seed", "feature", "diffaug")
+
+def _read_comparison(folder: Path) -> dict:
+    f = folder / "compare.json"
+    if not f.is_file(): raise FileNotFoundError(f"{str(folder)!r} holds no compare.json: pass folders written by octgan compare")
+    return json.loads(f.read_text())
+
+def merge_comparisons(parts, out, verbose: bool = True) -> dict:
+    "One comparison from `compare` folders run with the same settings (families split over processes or machines): rows, grids, table, JSON and plot in `out`."
+    parts = [Path(p) for p in parts]
+    if len(parts) < 2: raise ValueError(f"merging needs at least two comparison folders, got {len(parts)}: pass e.g. runs/cmp_a,runs/cmp_b")
+    found = [_read_comparison(p) for p in parts]
+    first = found[0]["settings"]
+    for p, r in zip(parts[1:], found[1:]):
+        diff = [k for k in _SAME_SETTINGS if r["settings"].get(k) != first.get(k)]
+        if diff: raise ValueError(f"{str(p)!r} differs from {str(parts[0])!r} in {', '.join(diff)}: merge only comparisons run with the same preset, data and seed")
+    out = Path(out); (out / "grids").mkdir(parents=True, exist_ok=True)
+    models, refs, recipes, names = [], {}, {}, []
+    for p, r in zip(parts, found):
+        recipes.update(r.get("recipes", {}))
+        names += [n for n in r["settings"]["families"] if n not in names]
+        for row in r["rows"]:
+            if row["kind"] == "reference" and row["name"] in refs: continue      # the same real split, scored the same way
+            if row["kind"] == "model" and any(m["name"] == row["name"] for m in models):
+                raise ValueError(f"run {row['name']!r} is in more than one of the folders: merge parts that compared different families")
+            grid = out / "grids" / Path(row["grid"]).name
+            if (p / "grids" / grid.name).resolve() != grid.resolve(): shutil.copy(p / "grids" / grid.name, grid)
+            row = {**row, "grid": str(grid)}
+            if row["kind"] == "reference": refs[row["name"]] = row
+            else: models.append(row)
+    real = [r for n, r in refs.items() if n == "real vs real"]
+    rows = real + models + [r for n, r in refs.items() if n != "real vs real"]
+    settings = {**first, "families": names, "seconds": round(sum(r["settings"]["seconds"] for r in found), 1),
+                "merged_from": [str(p) for p in parts]}
+    results = _write_results({"settings": settings, "recipes": recipes, "rows": rows}, out)
+    if verbose: print(f"merged {len(models)} runs from {len(parts)} comparisons; table, JSON, plot and grids in {out}")
     return results
 
 # %% ../nbs/14_compare.ipynb #2d4a3505
@@ -427,9 +471,15 @@ def _add_compare_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None, help="cuda, mps or cpu (default: the best available)")
     p.add_argument("--overwrite", action="store_true", help="replace the runs of an earlier comparison in --out")
+    p.add_argument("--merge", default=None, help="comma-separated comparison folders run with the same settings: "
+                   "write one table of all their rows into --out (no training)")
     return p
 
 def _cmd_compare(a) -> dict:
+    if a.merge:
+        res = merge_comparisons(a.merge.split(","), a.out)
+        print(to_markdown(res))
+        return res
     sizes = a.n_train or []
     classifier = load_domain_classifier(a.classifier) if a.classifier else None
     res = compare(a.families.split(",") if a.families else None, a.data, quick=a.quick, preset=a.preset, size=a.size,

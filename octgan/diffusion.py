@@ -21,9 +21,9 @@ __all__ = ['BETA_SCHEDULES', 'PREDICTION_TYPES', 'VARIANCE_TYPES', 'STRATEGIES',
            'cosine_alpha_bar', 'betas_for_alpha_bar', 'make_betas', 'StepOutput', 'NoiseScheduler', 'randn_like',
            'timestep_embedding', 'GroupNorm', 'ResBlock', 'AttnBlock', 'UnusedWeightsWarning', 'UNet', 'min_snr_weight',
            'rflow_interpolate', 'rflow_snr', 'guided_call', 'diffusion_loss', 'Sampler', 'register_sampler',
-           'sampler_names', 'make_sampler', 'DDPMSampler', 'DDIMSampler', 'EulerSampler', 'sample', 'DiffusionTask',
-           'as_dataset', 'train_diffusion', 'default_method', 'build_diffusion', 'sample_run', 'generate',
-           'stat_distance', 'generate_and_visualize']
+           'sampler_names', 'make_sampler', 'DDPMSampler', 'DDIMSampler', 'EulerSampler', 'sample', 'default_scheduler',
+           'DiffusionTask', 'as_dataset', 'run_scheduler', 'train_diffusion', 'default_method', 'build_diffusion',
+           'sample_run', 'generate', 'stat_distance', 'generate_and_visualize']
 
 # %% ../nbs/08_diffusion.ipynb #1b22e0bf
 BETA_SCHEDULES = ("linear", "scaled_linear", "squaredcos_cap_v2")
@@ -578,6 +578,10 @@ def _unpack(batch):
     if isinstance(batch, dict): return batch["image"], batch.get("label")
     return batch, None
 
+def default_scheduler(prediction_type: str | None = None) -> NoiseScheduler:
+    "The scheduler of a DDPM run given none: the linear schedule, predicting `prediction_type` (default v: its x0 estimate stays sane at the noisiest steps)."
+    return NoiseScheduler(prediction_type=prediction_type or "v_prediction")
+
 class DiffusionTask(Task):
     "DDPM (noise/v/x0 prediction) or rectified-flow training of a UNet, with optional Min-SNR-gamma weighting."
     ema = "G"
@@ -585,7 +589,7 @@ class DiffusionTask(Task):
                  min_snr_gamma: float | None = 5.0, num_classes: int | None = None, image_size=32,
                  sample_steps: int = 50, sample_method: str | None = None, classes=None, cond_drop: float = 0.0):
         if strategy not in STRATEGIES: raise ValueError(f"strategy {strategy!r} is unknown: use one of {STRATEGIES}")
-        if strategy == "ddpm" and scheduler is None: scheduler = NoiseScheduler()
+        if strategy == "ddpm" and scheduler is None: scheduler = default_scheduler()
         self.num_classes = num_classes if num_classes is not None else getattr(unet, "num_classes", None)
         if getattr(unet, "num_classes", self.num_classes) != self.num_classes:
             raise ValueError(f"num_classes={num_classes} but the UNet was built with num_classes={unet.num_classes}: build both with the same value")
@@ -701,7 +705,19 @@ def _unet_kwargs(kw: dict | None, channels: int, **fixed) -> dict:
         if not same(kw.get(k, v), v): raise ValueError(f"unet_kwargs has {k}={kw[k]!r} but this run has {k}={v!r}: leave it out of unet_kwargs (set it on the train call)")
     return {**kw, **fixed}
 
-def train_diffusion(data, out_dir, *, strategy: str = "ddpm", scheduler: NoiseScheduler | None = None,
+def run_scheduler(scheduler: NoiseScheduler | None, prediction_type: str | None, strategy: str = "ddpm") -> NoiseScheduler | None:
+    "The scheduler a run trains with: `scheduler`, or `default_scheduler(prediction_type)`; the two may not disagree."
+    if prediction_type is not None and prediction_type not in PREDICTION_TYPES:
+        raise ValueError(f"prediction_type {prediction_type!r} is unknown: use one of {PREDICTION_TYPES}")
+    if strategy != "ddpm":
+        if prediction_type is not None: raise ValueError(f"prediction_type is a DDPM setting; strategy {strategy!r} has its own target: leave prediction_type out")
+        return scheduler
+    if scheduler is None: return default_scheduler(prediction_type)
+    if prediction_type not in (None, scheduler.prediction_type):
+        raise ValueError(f"prediction_type={prediction_type!r} but the scheduler predicts {scheduler.prediction_type!r}: pass only one of them")
+    return scheduler
+
+def train_diffusion(data, out_dir, *, strategy: str = "ddpm", scheduler: NoiseScheduler | None = None, prediction_type: str | None = None,
                     unet: nn.Module | None = None, unet_kwargs: dict | None = None, min_snr_gamma: float | None = 5.0,
                     sample_steps: int = 50, sample_method: str | None = None, size=None, channels: int = 1, classes=None,
                     num_classes="auto", cond_drop: float = 0.0, epochs: int = 1, batch_size: int = 32, lr: float | None = None, seed: int = 0,
@@ -714,6 +730,7 @@ def train_diffusion(data, out_dir, *, strategy: str = "ddpm", scheduler: NoiseSc
     if cond_drop and not num_classes: raise ValueError("cond_drop > 0 drops class labels, but this run is unconditional: pass cond_drop=0 or data with labels")
     extra = {"null_class": True} if cond_drop else {}
     if unet is None: unet = UNet(**_unet_kwargs(unet_kwargs, x.shape[0], num_classes=num_classes, image_size=tuple(x.shape[-2:]), **extra))
+    scheduler = run_scheduler(scheduler, prediction_type, strategy)
     task = DiffusionTask(unet, scheduler, strategy, min_snr_gamma, num_classes=num_classes, image_size=tuple(x.shape[-2:]),
                          sample_steps=sample_steps, sample_method=sample_method, classes=names, cond_drop=cond_drop)
     cfg = TrainConfig(out_dir=str(out_dir), lr=2e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, **train_kw)

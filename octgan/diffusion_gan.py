@@ -13,7 +13,7 @@ from .train import Task, Trainer, Phase, TrainConfig, frozen
 from .layers import apply_spectral_norm
 from .losses import nonsat_d_loss, nonsat_g_loss, r1_penalty
 from .augment import make_augment, parse_policy, AdaptiveAugment
-from .diffusion import (NoiseScheduler, UNet, timestep_embedding, diffusion_loss, min_snr_weight, sample,
+from .diffusion import (NoiseScheduler, default_scheduler, run_scheduler, UNet, timestep_embedding, diffusion_loss, min_snr_weight, sample,
                               sample_run, _training_data, _unet_kwargs, _unpack, _hw, _call)
 from .families import Family, register_family, generate as _family_generate
 
@@ -103,7 +103,7 @@ class DiffusionGANTask(Task):
                  warmup_steps: int = 500, adv_t_max: int | None = 250, min_snr_gamma: float | None = 5.0,
                  r1_gamma: float = 0.0, image_size=32, sample_steps: int = 50, sample_method: str = "ddim", classes=None,
                  diffaug: bool | str | None = None, ada_target: float | None = None):
-        self.unet, self.disc, self.scheduler = unet, disc, scheduler or NoiseScheduler()
+        self.unet, self.disc, self.scheduler = unet, disc, scheduler or default_scheduler()
         T = self.scheduler.num_train_timesteps
         self.adv_t_max = T if adv_t_max is None else int(adv_t_max)
         if not 1 <= self.adv_t_max <= T: raise ValueError(f"adv_t_max must be in [1, {T}], got {adv_t_max}: pass e.g. {T // 4}, or None for every t")
@@ -171,7 +171,8 @@ class DiffusionGANTask(Task):
     def load_state_dict(self, state): self.augment.load_state_dict(state.get("augment", {}))   # older runs have none
 
 # %% ../nbs/09_diffusion_gan.ipynb #b9068109
-def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = None, unet_kwargs: dict | None = None,
+def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = None, prediction_type: str | None = None,
+                        unet_kwargs: dict | None = None,
                         disc_kwargs: dict | None = None, adv_weight: float = 0.1, warmup_steps: int = 500,
                         adv_t_max: int | None = 250, min_snr_gamma: float | None = 5.0, r1_gamma: float = 0.0,
                         sample_steps: int = 50, sample_method: str = "ddim", size=None, channels: int = 1, classes=None,
@@ -184,7 +185,7 @@ def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = Non
     seed_everything(seed)   # before the models are built: a run is reproducible from its seed
     unet = UNet(**_unet_kwargs(unet_kwargs, C, num_classes=num_classes))
     disc = TimeConditionedDiscriminator(**{"in_channels": C, "cond_channels": C, **(disc_kwargs or {})})
-    task = DiffusionGANTask(unet, disc, scheduler, adv_weight, warmup_steps, adv_t_max, min_snr_gamma, r1_gamma,
+    task = DiffusionGANTask(unet, disc, run_scheduler(scheduler, prediction_type), adv_weight, warmup_steps, adv_t_max, min_snr_gamma, r1_gamma,
                             image_size=tuple(x.shape[-2:]), sample_steps=sample_steps, sample_method=sample_method, classes=names,
                             diffaug=diffaug, ada_target=ada_target)
     cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1e-4, "D": 2e-4} if lr is None else lr,
