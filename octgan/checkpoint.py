@@ -152,6 +152,9 @@ def load_trainer_state(tr, sd: dict):
     c = sd["counters"]
     tr.phase_idx, tr.epoch, tr.batch_idx, tr.iteration = c["phase_idx"], c["epoch"], c["batch_idx"], c["iteration"]
     tr.calls, tr.opt_steps = dict(c["calls"]), dict(c["opt_steps"])
+    done = sd.get("phases") or []
+    if done and tr.phase_idx == len(done) == len(tr.phases) and tr.phases[-1].epochs > done[-1]["epochs"]:
+        tr.phase_idx, tr.epoch = len(done) - 1, int(done[-1]["epochs"])   # a finished run given more epochs goes on with its last phase
     if tr.ema is not None and sd["ema"] is not None: _load_ema(tr, sd["ema"])
     tr.task.load_state_dict(sd["task"])
     tr.fixed = {k: v.to(tr.device) if isinstance(v, torch.Tensor) else v for k, v in sd["fixed"].items()}

@@ -147,7 +147,8 @@ def _add_train_parser(sub, family):
     from octgan.data import OCT_CLASSES
     name = family.name.replace("_", "-")
     p = sub.add_parser(f"train-{name}", help=f"train a {name} model on an image folder (one sub-folder per class)")
-    p.add_argument("--data", default="data/phantom", help="folder with one sub-folder per class (OCT2017 layout)")
+    p.add_argument("--data", default=None, help="folder with one sub-folder per class (OCT2017 layout; default: data/phantom, "
+                   "or with --resume the run's own data)")
     p.add_argument("--out", default=None, help=f"run folder (default: runs/{family.name})")
     _opt(p, "--size", type=_size, help="image size: 64, or height x width such as 200x160")
     _opt(p, "--epochs", type=_epochs if family.name == "progan" else int, help="epochs" + (" per resolution: one number, or one per resolution (4,4,8)" if family.name == "progan" else ""))
@@ -191,6 +192,16 @@ def _run_folder(resume) -> Path:
     p = Path(resume)
     if p.is_dir(): return p
     return p.parent.parent if p.parent.name == "checkpoints" else p.parent
+
+def _run_data(resume) -> str | None:
+    "The data folder a run trained on, from its manifest (None when it names none); a folder that has gone is an error."
+    from octgan.checkpoint import read_manifest
+    data = (read_manifest(_run_folder(resume)) or {}).get("data")
+    if not data: return None
+    if "://" not in data and not Path(data).exists():
+        raise ValueError(f"the run {resume} trained on {data}, which is not there any more: pass --data with its new place")
+    print(f"octgan: note: no --data given; training on the run's data, {data}", file=sys.stderr)
+    return data
 
 def _plain(v):
     if isinstance(v, (list, tuple)): return [_plain(x) for x in v]
@@ -245,7 +256,8 @@ def _train_args(a, family) -> tuple[str, str | Path, dict]:
     if to_kwargs: kw = to_kwargs(kw)
     if kw.get("resume") is not None: kw = _resumed(a, family, kw)
     out = getattr(a, "out", None) or (_run_folder(a.resume) if kw.get("resume") else f"runs/{family.name}")
-    return _data_path(a.data), out, kw
+    data = a.data or (_run_data(a.resume) if kw.get("resume") else None) or "data/phantom"
+    return _data_path(data), out, kw
 
 # %% ../nbs/13_cli.ipynb #82c7e48a
 def _cmd_generate(a):
