@@ -273,12 +273,12 @@ def plot_comparison(results: dict, path=None):
     for ax, key, title in ((axs[0], "fid", "FID (lower is better)"), (axs[1], "c2st", "C2ST accuracy (0.5 is best)")):
         ax.bar(range(len(models)), [r[key] for r in models], color="tab:blue")
         ax.set_xticks(range(len(models)), [r["name"] for r in models], rotation=30, ha="right", fontsize=8)
-        for r, style in zip(refs, ("--", ":")):
+        for r, style in zip(refs, ("--", ":", "-.", (0, (1, 4)))):   # real vs real, then the untrained generator(s)
             ax.axhline(r[key], color="green" if r["name"] == "real vs real" else "red", ls=style, label=r["name"])
         ax.set_title(title, fontsize=10)
     axs[0].set_yscale("log")
     axs[1].axhline(0.5, color="gray", lw=0.8); axs[1].set_ylim(0.4, 1.02)
-    fig.legend(*axs[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8, frameon=False)
+    fig.legend(*axs[0].get_legend_handles_labels(), loc="lower center", ncol=len(refs), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     if path is not None: fig.savefig(path, dpi=120)
     return fig
