@@ -11,7 +11,7 @@ from torch.utils.data import Dataset, TensorDataset
 from .core import seed_everything, load_safe
 from .data import ImageFolderDataset, parse_size
 from .losses import hinge_d_loss, hinge_g_loss
-from .train import Task, Phase, Trainer, TrainConfig, frozen, eval_mode
+from .train import Task, Phase, Trainer, frozen, eval_mode, train_task
 from .checkpoint import read_checkpoint
 from .diffusion import GroupNorm
 
@@ -299,10 +299,8 @@ def train_autoencoder(data, out_dir, *, size=None, downsample: int = 4, latent_c
                            fixed_images=x, config={"image_size": list(x.shape[-2:])})
     train_kw.setdefault("lr_schedule", "cosine"); train_kw.setdefault("warmup_steps", max(1, total // 20))
     train_kw.setdefault("ema_decay", None)
-    cfg = TrainConfig(out_dir=str(out_dir), lr=1e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.5, 0.9)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name="autoencoder"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name="autoencoder"), out_dir, lr=1e-4 if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.5, 0.9)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/08b_autoencoder.ipynb #37adae11
 def load_autoencoder(source, ema: bool = True) -> Autoencoder:

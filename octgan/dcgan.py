@@ -11,7 +11,7 @@ from .core import seed_everything
 from .data import ImageFolderDataset, parse_size, class_balance_weights
 from .layers import SelfAttention, sn, apply_spectral_norm
 from .losses import gradient_penalty, hinge_d_loss, hinge_g_loss, bce_d_loss, bce_g_loss, wgan_critic_loss, wgan_generator_loss
-from .train import Task, Phase, Trainer, TrainConfig, frozen
+from .train import Task, Phase, Trainer, frozen, train_task
 from .augment import make_augment, parse_policy, AdaptiveAugment
 from .families import Family, register_family, generate as _family_generate
 
@@ -328,11 +328,8 @@ def train_dcgan(data, out_dir: str | Path = "runs/dcgan", *, size=64, num_classe
     phase = Phase(ds, batch_size=batch_size, epochs=epochs, name=f"{h}x{w}",
                   weights=class_balance_weights(targets) if balanced else None)
     d_lr, d_betas = LOSS_DEFAULTS[loss]
-    cfg = TrainConfig(out_dir=str(out_dir), lr=d_lr if lr is None else lr, betas=d_betas if betas is None else betas,
-                      grad_accum=grad_accum, seed=seed, **train_kw)
-    tr = Trainer(task, phase, cfg, cbs=cbs)
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, phase, out_dir, lr=d_lr if lr is None else lr, betas=d_betas if betas is None else betas,
+                      grad_accum=grad_accum, seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/07_dcgan.ipynb #a0f1f3f9
 @torch.no_grad()

@@ -8,7 +8,7 @@ import numbers
 import torch
 import torch.nn as nn
 from .core import seed_everything
-from .train import Task, Trainer, Phase, TrainConfig
+from .train import Task, Trainer, Phase, train_task
 from .augment import make_augment, parse_policy, AdaptiveAugment
 from .diffusion import (NoiseScheduler, UNet, DDPMSampler, register_sampler, sample, sample_run, _training_data,
                               _unet_kwargs, _unpack, _hw)
@@ -143,11 +143,9 @@ def train_ddgan(data, out_dir, *, num_steps: int = 4, scheduler: NoiseScheduler 
     disc = TimeConditionedDiscriminator(**{"in_channels": C, "cond_channels": C, **(disc_kwargs or {})})
     task = DDGANTask(gen, disc, scheduler or few_step_scheduler(num_steps), r1_gamma, image_size=tuple(x.shape[-2:]), classes=names,
                      diffaug=diffaug, ada_target=ada_target)
-    cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1.6e-4, "D": 1.25e-4} if lr is None else lr,
-                      betas=train_kw.pop("betas", (0.5, 0.9)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"ddgan-{task.scheduler.num_train_timesteps}"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name=f"ddgan-{task.scheduler.num_train_timesteps}"), out_dir,
+                      lr={"G": 1.6e-4, "D": 1.25e-4} if lr is None else lr, betas=train_kw.pop("betas", (0.5, 0.9)),
+                      seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/09b_ddgan.ipynb #ab66d7f4
 def generate(checkpoint, n: int = 16, out_dir=None, seed: int = 0, **kw) -> torch.Tensor:

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 from .core import seed_everything, save_grid as _save_grid, save_images
 from .data import ImageFolderDataset
-from .train import Task, Trainer, Phase, TrainConfig
+from .train import Task, Trainer, Phase, train_task
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
@@ -733,10 +733,8 @@ def train_diffusion(data, out_dir, *, strategy: str = "ddpm", scheduler: NoiseSc
     scheduler = run_scheduler(scheduler, prediction_type, strategy)
     task = DiffusionTask(unet, scheduler, strategy, min_snr_gamma, num_classes=num_classes, image_size=tuple(x.shape[-2:]),
                          sample_steps=sample_steps, sample_method=sample_method, classes=names, cond_drop=cond_drop)
-    cfg = TrainConfig(out_dir=str(out_dir), lr=2e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"diffusion-{strategy}"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name=f"diffusion-{strategy}"), out_dir, lr=2e-4 if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/08_diffusion.ipynb #66f22a23
 FEW_STEP_MAX = 8   # a scheduler with this few steps belongs to a few-step (DDGAN) generator

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import seed_everything
-from .train import Task, Trainer, Phase, TrainConfig, frozen
+from .train import Task, Trainer, Phase, frozen, train_task
 from .layers import apply_spectral_norm
 from .losses import nonsat_d_loss, nonsat_g_loss, r1_penalty
 from .augment import make_augment, parse_policy, AdaptiveAugment
@@ -188,11 +188,8 @@ def train_diffusion_gan(data, out_dir, *, scheduler: NoiseScheduler | None = Non
     task = DiffusionGANTask(unet, disc, run_scheduler(scheduler, prediction_type), adv_weight, warmup_steps, adv_t_max, min_snr_gamma, r1_gamma,
                             image_size=tuple(x.shape[-2:]), sample_steps=sample_steps, sample_method=sample_method, classes=names,
                             diffaug=diffaug, ada_target=ada_target)
-    cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1e-4, "D": 2e-4} if lr is None else lr,
-                      betas=train_kw.pop("betas", (0.5, 0.99)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name="diffusion-gan"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name="diffusion-gan"), out_dir, lr={"G": 1e-4, "D": 2e-4} if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.5, 0.99)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/09_diffusion_gan.ipynb #c6cea311
 def build_diffusion_gan(config: dict) -> dict[str, nn.Module]:

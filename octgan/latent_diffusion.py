@@ -9,7 +9,7 @@ from pathlib import Path
 import torch, torch.nn as nn
 from torch.utils.data import TensorDataset
 from .core import seed_everything
-from .train import Trainer, Phase, TrainConfig
+from .train import Trainer, Phase, train_task
 from .diffusion import UNet, NoiseScheduler, DiffusionTask
 from .families import Family, register_family, generate as _family_generate
 from .autoencoder import Autoencoder, load_autoencoder, train_autoencoder, _dataset, check_size
@@ -162,10 +162,8 @@ def train_latent_diffusion(data, out_dir, *, autoencoder=None, autoencoder_kwarg
         scheduler = NoiseScheduler(prediction_type="v_prediction", clip_sample=False)
     task = LatentDiffusionTask(UNet(**kw), ae, tuple(x.shape[-2:]), 1.0 / std, shift, scheduler, strategy, min_snr_gamma,
                                num_classes, sample_steps, sample_method, names, cond_drop)
-    cfg = TrainConfig(out_dir=str(out_dir), lr=2e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"latent-diffusion-{strategy}"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name=f"latent-diffusion-{strategy}"), out_dir, lr=2e-4 if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/08c_latent_diffusion.ipynb #6b2419f9
 def build_latent_diffusion(config: dict) -> dict[str, nn.Module]:

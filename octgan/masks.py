@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 from .core import seed_everything
-from .train import Trainer, Phase, TrainConfig
+from .train import Trainer, Phase, train_task
 from .families import Family, register_family, generate as _family_generate
 from .diffusion import UNet, DiffusionTask, NoiseScheduler, sample, default_method, _hw
 from .phantom import MaskFolderDataset, COARSE_LABELS
@@ -181,10 +181,8 @@ def train_mask_diffusion(data, out_dir, *, mode: str = "bravo", num_labels: int 
     net = MaskUNet(mode, num_labels, x.shape[0] // (2 if mode == "dual" else 1), image_size=tuple(x.shape[-2:]), **(unet_kwargs or {}))
     task = MaskDiffusionTask(net, scheduler, strategy, min_snr_gamma, tuple(x.shape[-2:]), sample_steps, sample_method,
                              label_names, cond_drop, fixed_masks)
-    cfg = TrainConfig(out_dir=str(out_dir), lr=2e-4 if lr is None else lr, betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name=f"mask-diffusion-{mode}"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name=f"mask-diffusion-{mode}"), out_dir, lr=2e-4 if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.9, 0.999)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/15_masks.ipynb #6561bc16
 def build_mask_diffusion(config: dict) -> dict[str, nn.Module]:

@@ -15,7 +15,7 @@ from .data import ImageFolderDataset, PROGAN_BATCH_SIZES, parse_size
 from .layers import PixelNorm, EqualizedConv2d, EqualizedLinear, MinibatchStdDev
 from .losses import gradient_penalty, wgan_critic_loss, wgan_generator_loss
 from .augment import make_augment, parse_policy, AdaptiveAugment
-from .train import Task, Phase, Trainer, TrainConfig, frozen
+from .train import Task, Phase, Trainer, frozen, train_task
 from .families import Family, register_family, generate as _family_generate
 
 # %% auto #0
@@ -306,10 +306,8 @@ def train_progan(data, out_dir: str | Path = "runs/progan", *, size=None, epochs
     seed_everything(seed)
     G, D = build_progan(z_dim, in_channels, img_channels, factors, max_resolution)
     task = ProGANTask(G, D, z_dim, critic_iters, lambda_gp, drift, config, diffaug, ada_target)
-    cfg = TrainConfig(out_dir=str(out_dir), lr=PROGAN_LR if lr is None else lr, betas=betas, seed=seed, **train_kw)
-    tr = Trainer(task, progan_phases(ds, start_res, max_res, epochs, batch_sizes, batch_size), cfg, cbs=cbs)
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, progan_phases(ds, start_res, max_res, epochs, batch_sizes, batch_size), out_dir,
+                      lr=PROGAN_LR if lr is None else lr, betas=betas, seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 # %% ../nbs/06_progan.ipynb #76a01eb3
 def row_profile_distance(fake: torch.Tensor, real: torch.Tensor) -> float:

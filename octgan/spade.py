@@ -10,7 +10,7 @@ from .core import seed_everything
 from .data import parse_size
 from .layers import sn
 from .losses import hinge_d_loss, hinge_g_loss
-from .train import Task, Phase, Trainer, TrainConfig, frozen
+from .train import Task, Phase, Trainer, frozen, train_task
 from .augment import make_augment, parse_policy, TRANSFORMS
 from .masks import one_hot, mask_dataset
 
@@ -159,10 +159,8 @@ def train_spade(data, out_dir, *, size=None, epochs: int = 1, batch_size: int = 
     seed_everything(seed)
     models = build_spade(config)
     task = SpadeTask(models["G"], models["D"], diffaug, config, fixed_masks)
-    cfg = TrainConfig(out_dir=str(out_dir), lr={"G": 1e-4, "D": 4e-4} if lr is None else lr, betas=train_kw.pop("betas", (0.0, 0.9)), seed=seed, **train_kw)
-    tr = Trainer(task, Phase(ds, batch_size, epochs, name="spade"), cfg, cbs=list(cbs))
-    if resume is not None: tr.load(resume)
-    return tr.fit() if fit else tr
+    return train_task(task, Phase(ds, batch_size, epochs, name="spade"), out_dir, lr={"G": 1e-4, "D": 4e-4} if lr is None else lr,
+                      betas=train_kw.pop("betas", (0.0, 0.9)), seed=seed, cbs=cbs, resume=resume, fit=fit, **train_kw)
 
 @torch.no_grad()
 def sample_spade(G, config: dict, state: dict | None = None, n: int | None = None, labels=None,

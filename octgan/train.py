@@ -19,7 +19,7 @@ __all__ = ['PRECISIONS', 'LR_SCHEDULES', 'OPTIMIZERS', 'Phase', 'EpochSampler', 
            'Callback', 'CancelFit', 'NonFiniteLossError', 'TrainingInterrupted', 'ProgressCB', 'SampleCB',
            'CheckpointCB', 'parse_nvidia_smi', 'gpu_stats', 'TensorBoardCB', 'default_callbacks', 'frozen', 'eval_mode',
            'loss_keys', 'init_distributed', 'Distributed', 'SignalFlag', 'catch_signals', 'EMA', 'TrainerBase',
-           'Trainer', 'plot_history']
+           'Trainer', 'plot_history', 'train_task']
 
 # %% ../nbs/05_train.ipynb #60ac3517
 @dataclass
@@ -620,3 +620,10 @@ def plot_history(history: list[dict], ax=None, keys=None, title: str | None = "l
     ax.set_xlabel("step"); ax.legend(); ax.grid(alpha=.3)
     if title: ax.set_title(title)
     return ax
+
+# %% ../nbs/05_train.ipynb #f70b1c24
+def train_task(task: Task, phases, out_dir, *, lr, betas, seed: int = 0, cbs=(), resume=None, fit: bool = True, **train_kw) -> Trainer:
+    "A `Trainer` of `task` on `phases` with `TrainConfig(out_dir, lr, betas, seed, **train_kw)`, resumed from `resume` if given, fitted unless `fit=False`."
+    tr = Trainer(task, phases, TrainConfig(out_dir=str(out_dir), lr=lr, betas=betas, seed=seed, **train_kw), cbs=list(cbs))
+    if resume is not None: tr.load(resume)
+    return tr.fit() if fit else tr
